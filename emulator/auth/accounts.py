@@ -1,0 +1,111 @@
+"""Accounts from the fixture file: AccessKey pairs, organisation, scope and policies (§5)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from emulator.auth.policy import Policy, PolicyError, parse_policy
+from emulator.domain.scenario import Scenario, ScenarioError
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    description: str
+    access_key_id: str
+    access_key_secret: str = ""
+    organization_id: int | None = None
+    department_ids: tuple[int, ...] | None = None  # None: the whole organisation
+    policies: tuple[Policy, ...] = ()
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Account(name={self.name!r}, access_key_id={self.access_key_id!r})"
+
+    def secret_matches(self, candidate: str) -> bool:
+        return hmac.compare_digest(self.access_key_secret.encode(), candidate.encode())
+
+    def public(self) -> dict[str, Any]:
+        """What `GET /_emulator/accounts` lists: development credentials, by design."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "accessKeyId": self.access_key_id,
+            "accessKeySecret": self.access_key_secret,
+            "organizationId": self.organization_id,
+            "departmentIds": list(self.department_ids) if self.department_ids is not None else None,
+            "policies": [p.name for p in self.policies],
+        }
+
+
+class AccountBook:
+    """The accounts, looked up by AccessKey id; `default` is who an unsigned request acts as."""
+
+    def __init__(self, accounts: tuple[Account, ...], default: Account) -> None:
+        self.accounts = accounts
+        self.default = default
+        self._by_ak: Mapping[str, Account] = {a.access_key_id: a for a in accounts}
+
+    def by_access_key(self, access_key_id: str) -> Account | None:
+        return self._by_ak.get(access_key_id)
+
+    def named(self, name: str) -> Account:
+        return next(a for a in self.accounts if a.name == name)
+
+
+def load_accounts(scenario: Scenario) -> AccountBook:
+    """Parse the `policies` and `accounts` of the fixture; any fault is a ScenarioError."""
+    doc = scenario.raw
+    try:
+        named = {name: parse_policy(name, body) for name, body in (doc.get("policies") or {}).items()}
+    except PolicyError as exc:
+        raise ScenarioError(f"fixture file: {exc}") from exc
+    accounts = []
+    for i, raw in enumerate(doc.get("accounts") or []):
+        accounts.append(_account(i, raw, named, scenario))
+    if not accounts:
+        raise ScenarioError("fixture file: needs at least one account in \"accounts\"")
+    ids = [a.access_key_id for a in accounts]
+    if len(set(ids)) != len(ids):
+        raise ScenarioError("fixture file: AccessKey ids must be unique")
+    default_name = doc.get("defaultAccount", accounts[0].name)
+    default = next((a for a in accounts if a.name == default_name), None)
+    if default is None:
+        raise ScenarioError(f"fixture file: defaultAccount {default_name!r} is not an account")
+    return AccountBook(tuple(accounts), default)
+
+
+def _account(i: int, raw: Any, named: Mapping[str, Policy], scenario: Scenario) -> Account:
+    def fail(why: str) -> ScenarioError:
+        return ScenarioError(f"fixture file: account {i}: {why}")
+
+    if not isinstance(raw, dict):
+        raise fail("must be an object")
+    name, ak, secret = raw.get("name"), raw.get("accessKeyId"), raw.get("accessKeySecret")
+    for field, value in (("name", name), ("accessKeyId", ak), ("accessKeySecret", secret)):
+        if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+            raise fail(f"{field} must be a non-empty printable string without spaces")
+    org = raw.get("organizationId")
+    if org is not None and org not in scenario.organizations:
+        raise fail(f"organizationId {org} is not an organization of the scenario")
+    deps = raw.get("departmentIds")
+    if deps is not None:
+        if org is None or not isinstance(deps, list) or not deps:
+            raise fail("departmentIds needs an organization and a non-empty list")
+        for dep in deps:
+            if scenario.departments.get(dep) is None or scenario.departments[dep].organization_id != org:
+                raise fail(f"department {dep} is not in organization {org}")
+        deps = tuple(deps)
+    policies = []
+    for j, p in enumerate(raw.get("policies") or []):
+        if isinstance(p, str):
+            if p not in named:
+                raise fail(f"names policy {p!r}, which \"policies\" does not define")
+            policies.append(named[p])
+        else:
+            try:
+                policies.append(parse_policy(f"{name}#inline{j}", p))
+            except PolicyError as exc:
+                raise fail(str(exc)) from exc
+    return Account(name, str(raw.get("description", "")), ak, secret, org, deps, tuple(policies))

@@ -1,0 +1,123 @@
+"""A cost query: what is asked (Selection), which keys it covers, and one page of its rows.
+
+Filters ([sdk] semantics, CONTRACT §2):
+- departments: `clientId` or `clientIds`; neither means every department the caller may see;
+- members: absent → departments with all their members; empty → department-level keys only;
+  a list → those members' keys;
+- `apiKeyId` narrows to one key of the `clientId` department.
+Every figure is a sum over the selected keys, so parts always add up to their whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from emulator import errors
+from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
+from emulator.domain.timeline import Timeline
+from emulator.domain.usage import Figures, UsageGenerator
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The data a request asks for, independent of paging."""
+
+    model_id: int
+    start: int
+    end: int
+    department_ids: tuple[int, ...] | None = None  # None: not filtered
+    member_ids: tuple[int, ...] | None = None  # None: absent; (): department only
+    api_key_id: int | None = None
+    departments_from: str = field(default="clientId", compare=False)  # which parameter named them
+
+    def canonical(self) -> bytes:
+        """A stable byte form, for binding page tokens to the query."""
+        def ids(v: tuple[int, ...] | None) -> str:
+            return "-" if v is None else ",".join(map(str, sorted(v)))
+        return (f"{self.model_id}|{self.start}|{self.end}|{ids(self.department_ids)}|"
+                f"{ids(self.member_ids)}|{'-' if self.api_key_id is None else self.api_key_id}").encode()
+
+
+@dataclass(frozen=True)
+class Page:
+    model: Model
+    timeline: Timeline
+    offset: int
+    limit: int
+    rows: list[tuple[int, Figures]]  # (bucket start, summed figures)
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + self.limit
+        return end if end < self.timeline.total else None
+
+
+def model_of(scenario: Scenario, model_id: int) -> Model:
+    model = scenario.models.get(model_id)
+    if model is None:
+        raise errors.invalid_parameter("modelId", f"no model has id {model_id}")
+    return model
+
+
+def check_departments(scenario: Scenario, org: Organization, sel: Selection) -> None:
+    """Each department of the filter must exist in the caller's organisation."""
+    for dep_id in sel.department_ids or ():
+        dep = scenario.departments.get(dep_id)
+        if dep is None or dep.organization_id != org.id:
+            raise errors.invalid_parameter(sel.departments_from, f"no department has id {dep_id} in your organization")
+
+
+def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], sel: Selection) -> tuple[ApiKey, ...]:
+    """The API keys whose usage the selection sums; unknown members or keys are refused."""
+    check_departments(scenario, org, sel)
+    departments = set(sel.department_ids) if sel.department_ids is not None else set(visible)
+    for member_id in sel.member_ids or ():
+        member = scenario.members.get(member_id)
+        if member is None or scenario.departments[member.department_id].organization_id != org.id:
+            raise errors.invalid_parameter("memberUserIds", f"no member has id {member_id} in your organization")
+        if member.department_id not in departments:
+            raise errors.invalid_parameter(
+                "memberUserIds", f"member {member_id} does not belong to the selected department(s)")
+    if sel.api_key_id is not None:
+        key = scenario.api_keys.get(sel.api_key_id)
+        if key is None or key.department_id not in departments:
+            raise errors.invalid_parameter(
+                "apiKeyId", f"no API key has id {sel.api_key_id} in department {sel.department_ids[0]}")
+    keys = [k for k in scenario.api_keys.values() if k.department_id in departments]
+    if sel.member_ids is not None:  # () keeps department-level keys; a list keeps those members'
+        wanted = set(sel.member_ids)
+        keys = [k for k in keys if (k.member_id in wanted if wanted else k.member_id is None)]
+    if sel.api_key_id is not None:
+        keys = [k for k in keys if k.id == sel.api_key_id]
+    return tuple(keys)
+
+
+def page(gen: UsageGenerator, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline,
+         offset: int, limit: int) -> Page:
+    """The rows [offset, offset + limit) of the timeline; only those rows are computed."""
+    rows = []
+    zero = gen.zero(model)
+    hourly = timeline.granularity == "hourly"
+    for index in range(offset, min(offset + limit, timeline.total)):
+        ts = timeline.bucket(index)
+        total = zero
+        if hourly:
+            for key in keys:
+                total = tuple(map(int.__add__, total, gen.hour_figures(model, key, ts)))
+        else:
+            day = gen.day_index(ts)
+            for key in keys:
+                total = tuple(map(int.__add__, total, gen.day(model, key, day)))
+        rows.append((ts, total))
+    return Page(model, timeline, offset, limit, rows)
+
+
+def values_of(model: Model, figures: Figures) -> dict[str, int | float]:
+    """Figures as `rows[].values` reports them: every column, amount in 元."""
+    drawn = dict(zip(model.type.drawn, figures))
+    for metric, parts in model.type.derived:
+        drawn[metric] = sum(drawn[p] for p in parts)
+    out: dict[str, int | float] = {c.key: drawn[c.key] for c in model.type.columns[:-1]}
+    out["total_amount"] = figures[-1] / 10_000
+    return out

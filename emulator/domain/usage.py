@@ -1,0 +1,137 @@
+"""Seeded synthetic usage at the finest grain: model × API key × hour (CONTRACT §6).
+
+Why it is shaped this way:
+- A key's day is drawn first (one keyed BLAKE2b digest of seed, model, key and day), then split
+  into 24 hours by largest remainder. So a day is *exactly* the sum of its hours, and a daily row
+  costs one digest per key instead of 24: a 366-day page costs about what a 1-day page does.
+- Integer arithmetic only: no floats or libm, so every machine computes the same bytes.
+- Amounts: a day's amount is floor(exact cost) in 0.0001 元; an hour gets floor(cumulative cost
+  to the end of the hour) minus floor(cumulative cost before it). Hours therefore sum to the day
+  exactly, and each hour is within 0.0001 元 of its exact cost.
+- Every coarser figure (member, department, organisation, several departments) is a sum of
+  key figures, done by the query, never generated separately, so all sums are exact.
+
+A figure tuple is (calls, drawn metric…, amount in minor units), in `ModelType.drawn` order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import struct
+from functools import lru_cache
+from math import lcm
+
+from emulator.domain.scenario import ApiKey, Model
+from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
+
+Figures = tuple[int, ...]
+
+# Share of a key's calls by hour of the day in Beijing time: quiet nights, a morning and an
+# afternoon peak, a lunch dip.
+DIURNAL = (3, 2, 1, 1, 1, 2, 4, 8, 14, 19, 21, 20, 15, 17, 21, 20, 18, 14, 11, 10, 9, 8, 6, 4)
+WEEKEND_PERMILLE = 450
+TREND_PERMILLE_PER_YEAR = 200  # usage grows 20% a year across the data window
+BURST_CHANCE = 5  # of 256: a day with a burst of 3-5× the usual calls
+IDLE_CHANCE = 8  # of 256: a day on which the key is not used at all
+
+
+def allocate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
+    """Split `total` in proportion to `weights` by largest remainder; earlier index wins ties."""
+    weight_sum = sum(weights)
+    if total == 0 or weight_sum == 0:
+        return [0] * len(weights)
+    shares = [total * w // weight_sum for w in weights]
+    left = total - sum(shares)
+    if left:
+        order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i))
+        for i in order[:left]:
+            shares[i] += 1
+    return shares
+
+
+class UsageGenerator:
+    """Deterministic usage for one seed and data window; pure apart from its bounded caches."""
+
+    def __init__(self, seed: int, data_start: dt.date, data_end: dt.date) -> None:
+        self._key = hashlib.sha256(b"aicontent-emulator usage %d" % seed).digest()
+        self.window_start = shanghai_midnight(data_start)
+        self.days = (data_end - data_start).days + 1
+        self._first_weekday = data_start.weekday()  # Monday is 0
+        self.day = lru_cache(maxsize=1 << 16)(self._day)
+        self.hours = lru_cache(maxsize=1 << 12)(self._hours)
+
+    def day_index(self, ts: int) -> int:
+        """Index of the Shanghai day holding `ts`, relative to the window (may be out of it)."""
+        return (ts - self.window_start) // DAY
+
+    def hour_figures(self, model: Model, key: ApiKey, ts: int) -> Figures:
+        day = self.day_index(ts)
+        return self.hours(model, key, day)[(ts - self.window_start - day * DAY) // HOUR]
+
+    def zero(self, model: Model) -> Figures:
+        return (0,) * (len(model.type.drawn) + 1)
+
+    # -- generation -----------------------------------------------------------------------
+    def _digest(self, tag: bytes, model: Model, key: ApiKey, day: int) -> bytes:
+        return hashlib.blake2b(struct.pack("<qqq", model.id, key.id, day), digest_size=32,
+                               key=self._key, person=tag).digest()
+
+    def _draw_day(self, model: Model, key: ApiKey, day: int) -> tuple[int, ...]:
+        """(calls, units of each per-call metric) for one key's day, before the hourly split."""
+        if not 0 <= day < self.days:
+            return (0,) * len(model.type.drawn)
+        b = self._digest(b"day", model, key, day)
+        calls = 0
+        if b[5] >= IDLE_CHANCE:
+            weekday = (self._first_weekday + day) % 7
+            noise = 600 + (b[0] + b[1] + b[2] + b[3]) * 800 // 1020  # 600..1400, bell-shaped
+            trend = 1000 + TREND_PERMILLE_PER_YEAR * day // 365
+            week = WEEKEND_PERMILLE if weekday >= 5 else 1000
+            calls = key.calls_per_day * model.popularity * trend * week * noise // 10**12
+            if b[4] < BURST_CHANCE:
+                calls *= 3 + b[6] % 3
+        figures = [calls]
+        for i, (_, mean) in enumerate(model.type.per_call):
+            jitter = 700 + int.from_bytes(b[8 + 2 * i:10 + 2 * i], "little") % 601  # 0.7..1.3
+            figures.append(calls * mean * jitter // 1000)
+        return tuple(figures)
+
+    def _day(self, model: Model, key: ApiKey, day: int) -> Figures:
+        drawn = self._draw_day(model, key, day)
+        return drawn + (_amount(model, drawn),)
+
+    def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
+        drawn = self._draw_day(model, key, day)
+        if drawn[0] == 0:
+            return (self.zero(model),) * 24
+        jitter = self._digest(b"hours", model, key, day)
+        calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
+        columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
+        per_hour = list(zip(*columns))
+        scale, weights = _price_weights(model)
+        hours, cumulative, paid = [], 0, 0
+        for figures in per_hour:
+            cumulative += sum(f * w for f, w in zip(figures, weights))
+            due = cumulative // scale
+            hours.append(tuple(figures) + (due - paid,))
+            paid = due
+        return tuple(hours)
+
+
+@lru_cache(maxsize=None)
+def _price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
+    """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units)."""
+    prices = dict(model.prices)
+    fractions = [prices.get(m) for m in model.type.drawn]
+    scale = lcm(*(f.denominator for f in fractions if f is not None))
+    return scale, tuple(0 if f is None else f.numerator * (scale // f.denominator) for f in fractions)
+
+
+def _amount(model: Model, drawn: tuple[int, ...]) -> int:
+    scale, weights = _price_weights(model)
+    return sum(f * w for f, w in zip(drawn, weights)) // scale
+
+
+def add(a: Figures, b: Figures) -> Figures:
+    return tuple(x + y for x, y in zip(a, b))

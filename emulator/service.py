@@ -1,0 +1,133 @@
+"""The emulated API behind any transport: one request in, one reply out.
+
+`Service.handle` runs the whole pipeline in the order written once below. It knows nothing of
+ASGI or FastAPI; the web layer only turns a connection into a `WireRequest` and a `Reply` back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from emulator import errors, params, render
+from emulator.auth.accounts import AccountBook, load_accounts
+from emulator.auth.authenticate import authenticate, claimed_access_key
+from emulator.auth.nonces import NonceCache
+from emulator.auth.permission import check_action, check_scope, organization_of, scope_bytes, visible_departments
+from emulator.auth.policy import RequestContext
+from emulator.domain import query
+from emulator.domain.scenario import Scenario, load_scenario
+from emulator.domain.timeline import Timeline
+from emulator.domain.tokens import PageTokens
+from emulator.domain.usage import UsageGenerator
+from emulator.errors import ApiError
+from emulator.harness.faults import FaultBook
+from emulator.harness.journal import Journal, JournalEntry
+from emulator.settings import Settings
+from emulator.wire import WireRequest
+
+API_PATH = "/api/v1/modelRouter/open/billing/cost/model-detail"
+API_ACTION = "ModelRouterQueryCostModelDetail"
+API_VERSION = "20240611"
+log = logging.getLogger("emulator")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    request_id: str
+    error_code: str | None = None
+
+
+class Service:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.scenario: Scenario = load_scenario(settings.fixtures, settings.seed)
+        self.accounts: AccountBook = load_accounts(self.scenario)
+        self.usage = UsageGenerator(settings.seed, settings.data_start, settings.data_end)
+        self.tokens = PageTokens(self.scenario.digest)
+        self.nonces = NonceCache(settings.nonce_ttl_minutes * 60)
+        self.faults = FaultBook(settings.seed)
+        self.journal = Journal(settings.journal_size)
+        self.unexpected: list[str] = []  # tracebacks of bugs, surfaced by the pytest plugin
+
+    def reset(self) -> None:
+        """Back to a clean start: no fault rules, no remembered nonces, an empty journal."""
+        self.faults.clear()
+        self.nonces.clear()
+        self.journal.clear()
+        self.unexpected.clear()
+
+    async def handle(self, req: WireRequest) -> Reply:
+        started = time.perf_counter()
+        arrived = dt.datetime.now(dt.timezone.utc)
+        request_id = str(uuid.uuid4()).upper()
+        try:
+            body = await self._pipeline(req, request_id, arrived)
+            reply = Reply(200, body, request_id)
+        except ApiError as err:
+            reply = Reply(err.status, render.error(err, request_id, self.settings.host_id), request_id, err.code)
+        except Exception:  # a bug of ours: answer like the service would, keep the evidence
+            log.exception("unexpected error handling %s %s", req.method, req.path)
+            import traceback
+            self.unexpected.append(traceback.format_exc())
+            err = ApiError(errors.UNKNOWN_ERROR)
+            reply = Reply(500, render.error(err, request_id, self.settings.host_id), request_id, err.code)
+        self.journal.record(JournalEntry(
+            arrived.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), req.method, req.path, req.raw_query,
+            claimed_access_key(req), reply.status, reply.error_code, request_id,
+            round((time.perf_counter() - started) * 1000, 3)))
+        return reply
+
+    async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime) -> bytes:
+        # The order of checks, written once:
+        #  1. routing: this path and GET, else 404 InvalidAction.NotFound
+        #  2. x-acs-action / x-acs-version, when sent, must name this API
+        #  3. injected faults (header or rule), after an optional delay
+        #  4. authentication: the auth mode, then the signature checks (auth/authenticate.py)
+        #  5. parameter syntax (params.py): MissingParameter / InvalidParameter
+        #  6. organisation of the caller: OrgNoExistException
+        #  7. RAM policy for the action: DeniedException
+        #  8. existence of model, departments, members and key in the caller's organisation
+        #  9. department scope of the caller: DeniedException
+        # 10. the page token, bound to query and scope; then the page itself
+        if req.path != API_PATH or req.method != "GET":
+            raise ApiError(errors.ACTION_NOT_FOUND,
+                           f"Specified api is not found, please check your url and method: {req.method} {errors.echo(req.path)}.")
+        action, version = req.header("x-acs-action"), req.header("x-acs-version")
+        if action is not None and action != API_ACTION:
+            raise ApiError(errors.INVALID_ACTION, f"Specified action {errors.echo(action)} is not valid for {API_PATH}; expected {API_ACTION}.")
+        if version is not None and version != API_VERSION:
+            raise ApiError(errors.INVALID_VERSION, f"Specified version {errors.echo(version)} is not valid; expected {API_VERSION}.")
+        injection = self.faults.injection_for(req, claimed_access_key(req))
+        if injection is not None:
+            if injection.delay_ms:
+                await asyncio.sleep(injection.delay_ms / 1000)
+            if injection.error is not None:
+                raise injection.error
+        account = authenticate(req, self.settings.auth, self.accounts, self.nonces, now,
+                               self.settings.clock_skew_minutes)
+        selection, paging = params.parse(req.query, self.settings.max_span_days)
+        org = organization_of(account, self.scenario)
+        check_action(account, RequestContext(req.client_ip, req.secure, now))
+        model = query.model_of(self.scenario, selection.model_id)
+        keys = query.select_keys(self.scenario, org, visible_departments(account, org), selection)
+        check_scope(account, selection)
+        fingerprint = self.tokens.fingerprint(scope_bytes(account, org), selection.canonical())
+        timeline = Timeline.for_span(selection.start, selection.end, self.settings.hourly_max_days)
+        if paging.token_style:
+            offset = self.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
+            legacy_page = offset // paging.size + 1
+        else:
+            offset = (paging.page - 1) * paging.page_size
+            legacy_page = paging.page
+        result = query.page(self.usage, model, keys, timeline, offset, paging.size)
+        following = result.next_offset
+        next_token = self.tokens.issue(following, fingerprint) if following is not None else ""
+        return render.success(result, request_id, legacy_page, paging.size, paging.size, next_token,
+                              self.settings.values_encoding == "double")

@@ -1,0 +1,85 @@
+"""The ASGI application: a thin dispatcher in front of the service and the control API.
+
+Everything outside `/_emulator/` goes straight to `Service.handle` through a bare ASGI handler
+(parse the connection into a `WireRequest`, call the service, write the reply), so the emulated
+API is never answered by a framework default (422, 405, HTML). `/_emulator/` is a FastAPI app:
+health, config, reset, faults, journal and the OpenAPI docs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from emulator import render
+from emulator.service import Service
+from emulator.settings import Settings
+from emulator.web.control import control_app
+from emulator.wire import WireRequest
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+CONTROL_PREFIX = "/_emulator"
+MAX_BODY = 1 << 20
+
+
+class EmulatorApp:
+    """ASGI callable; `service` is shared with the control API and the in-process helpers."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.control = control_app(service)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
+            await self.control(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        client = scope.get("client") or ("", 0)
+        req = WireRequest(
+            method=scope["method"],
+            path=scope["path"],
+            raw_path=(scope.get("raw_path") or scope["path"].encode()).decode("latin-1").partition("?")[0],
+            raw_query=scope.get("query_string", b"").decode("latin-1"),
+            headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
+            body=body,
+            client_ip=client[0] or "",
+            secure=scope.get("scheme") == "https",
+        )
+        reply = await self.service.handle(req)
+        await send({
+            "type": "http.response.start",
+            "status": reply.status,
+            "headers": [
+                (b"content-type", render.CONTENT_TYPE.encode()),
+                (b"content-length", str(len(reply.body)).encode()),
+                (b"x-acs-request-id", reply.request_id.encode()),
+            ],
+        })
+        await send({"type": "http.response.body", "body": reply.body if req.method != "HEAD" else b""})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def create_app(settings: Settings | None = None, service: Service | None = None) -> EmulatorApp:
+    """Build the app from settings (or around an existing service)."""
+    return EmulatorApp(service or Service(settings or Settings()))
+
+
+def app_from_environment() -> EmulatorApp:
+    """Factory for worker processes: settings from `AICONTENT_EMULATOR_*`, set by the CLI."""
+    return create_app(Settings.from_sources())

@@ -1,0 +1,59 @@
+"""A request as received, free of any web framework, for the checks that run on it.
+
+The web layer builds one per request; signatures, faults, the journal and parameter parsing
+read it. Query pairs are kept in order and decoded once, strictly (invalid UTF-8 is an error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from emulator import errors
+
+
+@dataclass
+class WireRequest:
+    method: str
+    path: str  # percent-decoded
+    raw_path: str  # as sent
+    raw_query: str
+    headers: list[tuple[str, str]]  # lower-case names, in order
+    body: bytes = b""
+    client_ip: str = ""
+    secure: bool = False
+    _query: list[tuple[str, str]] | None = field(default=None, repr=False)
+
+    def header(self, name: str) -> str | None:
+        """The header's value; several values are joined with ',' as HTTP allows."""
+        values = [v for k, v in self.headers if k == name]
+        return ",".join(values) if values else None
+
+    def header_values(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k == name]
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """Decoded (name, value) pairs; raises InvalidParameter for undecodable text."""
+        if self._query is None:
+            self._query = parse_query(self.raw_query)
+        return self._query
+
+
+def _decode(part: str, what: str) -> str:
+    raw = unquote_to_bytes(part.replace("+", " "))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise errors.invalid_parameter(what, "is not valid percent-encoded UTF-8") from None
+
+
+def parse_query(raw_query: str) -> list[tuple[str, str]]:
+    pairs = []
+    for chunk in raw_query.split("&"):
+        if not chunk:
+            continue
+        name, _, value = chunk.partition("=")
+        decoded_name = _decode(name, errors.echo(name))
+        pairs.append((decoded_name, _decode(value, errors.echo(decoded_name))))
+    return pairs
