@@ -1,0 +1,60 @@
+"""Shared helpers for the tests: raw requests, row decoding, well-known times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import httpx
+
+API = "/api/v1/modelRouter/open/billing/cost/model-detail"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def ts(year: int, month: int, day: int, hour: int = 0) -> int:
+    """Unix seconds of a Beijing-time wall clock."""
+    return int(dt.datetime(year, month, day, hour, tzinfo=SHANGHAI).timestamp())
+
+
+DAY = 86400
+MARCH_1 = ts(2024, 3, 1)  # a Friday, Shanghai midnight
+
+
+def get(client: httpx.Client, **params: Any) -> httpx.Response:
+    return client.get(API, params={k: v for k, v in params.items() if v is not None})
+
+
+def rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows with `values` decoded, amounts in integer 0.0001 元 for exact sums."""
+    out = []
+    for row in body["data"]["rows"]:
+        values = json.loads(row["values"])
+        assert values.pop("timestamp") == row["timestamp"]
+        values["total_amount"] = round(values["total_amount"] * 10_000)
+        out.append({"timestamp": row["timestamp"], **values})
+    return out
+
+
+def all_rows(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
+    """Every row of a query, by legacy pages of 100."""
+    out, page = [], 1
+    while True:
+        r = get(client, pageSize=100, page=page, **params)
+        assert r.status_code == 200, r.text
+        got = rows(r.json())
+        out += got
+        if len(out) >= r.json()["data"]["total"]:
+            return out
+        page += 1
+
+
+def add_rows(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    assert [x["timestamp"] for x in a] == [y["timestamp"] for y in b]
+    return [{k: (x[k] if k == "timestamp" else x[k] + y[k]) for k in x} for x, y in zip(a, b)]
+
+
+def without_request_id(body: bytes) -> bytes:
+    data = json.loads(body)
+    data.pop("requestId", None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
