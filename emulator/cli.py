@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 from typing import Sequence
@@ -67,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(banner, flush=True)
         from uvicorn.supervisors import Multiprocess
         sock.set_inheritable(True)
+        _stop_with_status_zero()
         Multiprocess(config, target=server.run, sockets=[sock]).run()
         return 0
     try:
@@ -83,5 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if self.started:
                 print(banner, flush=True)
 
+    _stop_with_status_zero()
     _Server(config).run(sockets=[sock])
     return 0
+
+
+def _stop_with_status_zero() -> None:
+    """uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
+    that was there before it; a no-op one lets `main` return 0, so a container stop is clean."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)

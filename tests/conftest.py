@@ -9,6 +9,8 @@ import pytest
 
 from emulator.server import Emulator
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def http(aicontent_emulator: Emulator) -> Iterator[httpx.Client]:

@@ -33,13 +33,13 @@ class Model:
     type: ModelType
     prices: tuple[tuple[str, Fraction], ...]  # (drawn metric, minor units per unit of it)
     popularity: int  # permille: scales every key's use of this model
+    price_list: tuple[tuple[str, str, int], ...] = ()  # (metric, yuan, per) as the fixture states them
 
     def public(self) -> dict[str, Any]:
         return {
             "id": self.id, "code": self.code, "name": self.name, "type": self.type.name,
             "columns": [c.key for c in self.type.columns],
-            "prices": {m: str(Decimal(p.numerator) / Decimal(p.denominator) / MINOR_PER_YUAN)
-                       for m, p in self.prices},
+            "prices": {m: {"yuan": yuan, "per": per} for m, yuan, per in self.price_list},
         }
 
 
@@ -218,12 +218,13 @@ class _Builder:
         if type_name not in MODEL_TYPES:
             raise self.fail(f"model {model_id}: type must be one of {sorted(MODEL_TYPES)}, got {type_name!r}")
         mtype = MODEL_TYPES[type_name]
-        prices = []
+        prices, price_list = [], []
         for metric, spec in (m.get("prices") or {}).items():
             if metric not in mtype.drawn:
                 raise self.fail(f"model {model_id}: a {type_name} model cannot be priced by {metric!r} "
                                 f"(choose from {', '.join(sorted(set(mtype.drawn) & PRICEABLE))})")
             prices.append((metric, self.price(model_id, metric, spec)))
+            price_list.append((metric, str(spec["yuan"]), int(spec.get("per", 1))))
         if not prices:
             raise self.fail(f"model {model_id}: needs at least one price")
         popularity = m.get("popularity", 1000)
@@ -232,7 +233,7 @@ class _Builder:
         code, name = m.get("code"), m.get("name")
         if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
             raise self.fail(f"model {model_id}: code and name must be non-empty strings")
-        return Model(model_id, code, name, mtype, tuple(prices), popularity)
+        return Model(model_id, code, name, mtype, tuple(prices), popularity, tuple(price_list))
 
     def price(self, model_id: int, metric: str, spec: Any) -> Fraction:
         """`{"yuan": "0.0008", "per": 1000}` → minor units per single unit, exactly."""
