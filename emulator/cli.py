@@ -61,15 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, value in settings.as_public_dict().items():
             if value is not None:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
-        config = uvicorn.Config("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                                log_level=settings.log_level, access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2)
-        server = uvicorn.Server(config)
-        print(banner, flush=True)
-        from uvicorn.supervisors import Multiprocess
         sock.set_inheritable(True)
+        print(banner, flush=True)
         _stop_with_status_zero()
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
+                    fd=sock.fileno(), log_level=settings.log_level, access_log=False, lifespan="off",
+                    timeout_graceful_shutdown=2)
         return 0
     try:
         app = create_app(settings)
