@@ -6,9 +6,11 @@ Framework-free so the same bytes come out of the ASGI app, the tests and the ben
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from emulator.domain.query import Page, values_of
+from emulator.domain.metrics import ModelType
+from emulator.domain.query import Page
 from emulator.errors import ApiError
 
 CONTENT_TYPE = "application/json;charset=utf-8"
@@ -48,29 +50,56 @@ def error(err: ApiError, request_id: str, host_id: str) -> bytes:
     return gateway_error(err, request_id, host_id) if err.shape == "gateway" else product_error(err, request_id)
 
 
-def row_values(page: Page, ts: int, figures: tuple[int, ...], double: bool) -> str:
-    values: dict[str, Any] = values_of(page.model, figures)
-    values["timestamp"] = ts
-    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(text, ensure_ascii=False) if double else text
+@lru_cache(maxsize=None)
+def _row_template(model_type: ModelType, double: bool) -> str:
+    """One row as it stands in the body, with `%` placeholders for its numbers:
+    `{"timestamp":%d,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%r,\\"timestamp\\":%d}"}`.
+    The keys are fixed and the numbers need no escaping, so escaping the template once is the
+    same as escaping every row's text (json.dumps applied once per encoding level)."""
+    counts = ",".join(f'"{c.key}":%d' for c in model_type.columns[:-1])
+    values = json.dumps("{" + counts + ',"total_amount":%r,"timestamp":%d}')
+    if double:
+        values = json.dumps(values)
+    return '{"timestamp":%d,"values":' + values + "}"
+
+
+@lru_cache(maxsize=None)
+def _columns_json(model_type: ModelType) -> str:
+    return dumps([c.as_dict() for c in model_type.columns]).decode()
+
+
+def rows_json(page: Page, double: bool) -> str:
+    """Every row of the page in one formatting call: the arguments are laid out column by
+    column with slice assignments instead of row by row."""
+    count = page.count
+    if count == 0:
+        return ""
+    w = len(page.model.type.columns)
+    k = w + 2  # timestamp, the counts, the amount, timestamp again inside values
+    flat = page.flat
+    args: list[Any] = [0] * (count * k)
+    stamps = range(page.first, page.first + count * page.timeline.step, page.timeline.step)
+    args[0::k] = stamps
+    args[k - 1::k] = stamps
+    for c in range(w - 1):
+        args[1 + c::k] = flat[c::w]
+    args[w::k] = [m / 10_000 for m in flat[w - 1::w]]
+    return ",".join([_row_template(page.model.type, double)] * count) % tuple(args)
+
+
+_SUCCESS = ('{"requestId":%s,"success":true,"httpStatusCode":200,"data":{"modelId":%d,"modelName":%s,'
+            '"granularity":%s,"total":%d,"page":%d,"pageSize":%d,"columns":%s,"rows":[%s]},'
+            '"maxResults":%d,"nextToken":%s}')
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, size: int,
             next_token: str, double_encoded: bool) -> bytes:
-    return dumps({
-        "requestId": request_id,
-        "success": True,
-        "httpStatusCode": 200,
-        "data": {
-            "modelId": page.model.id,
-            "modelName": page.model.name,
-            "granularity": page.timeline.granularity,
-            "total": page.timeline.total,
-            "page": legacy_page,
-            "pageSize": legacy_size,
-            "columns": [c.as_dict() for c in page.model.type.columns],
-            "rows": [{"timestamp": ts, "values": row_values(page, ts, f, double_encoded)} for ts, f in page.rows],
-        },
-        "maxResults": size,
-        "nextToken": next_token,
-    })
+    """The success body; byte for byte what `dumps` gives for the same object (tests hold it)."""
+    return (_SUCCESS % (
+        _q(request_id), page.model.id, _q(page.model.name), _q(page.timeline.granularity), page.timeline.total,
+        legacy_page, legacy_size, _columns_json(page.model.type), rows_json(page, double_encoded), size,
+        _q(next_token))).encode("utf-8")

@@ -79,7 +79,7 @@ class Service:
             err = ApiError(errors.UNKNOWN_ERROR)
             reply = Reply(500, render.error(err, request_id, self.settings.host_id), request_id, err.code)
         self.journal.record(JournalEntry(
-            arrived.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), req.method, req.path, req.raw_query,
+            arrived.timestamp(), req.method, req.path, req.raw_query,
             claimed_access_key(req), reply.status, reply.error_code, request_id,
             round((time.perf_counter() - started) * 1000, 3)))
         return reply

@@ -17,20 +17,27 @@ class WireRequest:
     method: str
     path: str  # percent-decoded
     raw_path: str  # as sent
-    raw_query: str
+    raw_query: str  # as sent: the bytes of the query string, decoded as latin-1
     headers: list[tuple[str, str]]  # lower-case names, in order
     body: bytes = b""
     client_ip: str = ""
     secure: bool = False
     _query: list[tuple[str, str]] | None = field(default=None, repr=False)
+    _index: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for k, v in self.headers:
+            self._index.setdefault(k, []).append(v)
 
     def header(self, name: str) -> str | None:
         """The header's value; several values are joined with ',' as HTTP allows."""
-        values = [v for k, v in self.headers if k == name]
-        return ",".join(values) if values else None
+        values = self._index.get(name)
+        if values is None:
+            return None
+        return values[0] if len(values) == 1 else ",".join(values)
 
     def header_values(self, name: str) -> list[str]:
-        return [v for k, v in self.headers if k == name]
+        return self._index.get(name, [])
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -41,7 +48,9 @@ class WireRequest:
 
 
 def _decode(part: str, what: str) -> str:
-    raw = unquote_to_bytes(part.replace("+", " "))
+    if "%" not in part and "+" not in part and part.isascii():
+        return part
+    raw = unquote_to_bytes(part.replace("+", " ").encode("latin-1"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

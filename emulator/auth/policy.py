@@ -13,7 +13,7 @@ import datetime as dt
 import fnmatch
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 ACTION = "aicontent:ModelRouterQueryCostModelDetail"
@@ -98,12 +98,17 @@ class Statement:
     not_action: bool  # True: the statement applies to actions matching none of `actions`
     resources: tuple[str, ...]
     conditions: tuple[Condition, ...]
+    _action_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _resource_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # compiled once, at load time
+        object.__setattr__(self, "_action_re", _glob(self.actions, re.IGNORECASE))
+        object.__setattr__(self, "_resource_re", _glob(self.resources, 0))
 
     def applies(self, action: str, resource: str, ctx: RequestContext) -> bool:
-        matched = any(_glob(p, action, fold=True) for p in self.actions)
-        if matched == self.not_action:
+        if (self._action_re.fullmatch(action) is not None) == self.not_action:
             return False
-        if not any(_glob(p, resource, fold=False) for p in self.resources):
+        if self._resource_re.fullmatch(resource) is None:
             return False
         return all(c.holds(ctx) for c in self.conditions)
 
@@ -114,9 +119,10 @@ class Policy:
     statements: tuple[Statement, ...]
 
 
-def _glob(pattern: str, value: str, fold: bool) -> bool:
-    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if fold else re.DOTALL) is not None
+def _glob(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """One regex matching any of the `*`/`?` wildcard patterns."""
+    alternatives = ("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in p) for p in patterns)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), flags | re.DOTALL)
 
 
 def evaluate(policies: tuple[Policy, ...], action: str, resource: str, ctx: RequestContext) -> Decision:

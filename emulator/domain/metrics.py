@@ -6,7 +6,7 @@ of its type. A *drawn* metric is generated per call; a *derived* one is a sum of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -36,23 +36,31 @@ COLUMNS: dict[str, Column] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: cheap as a cache key on every row
 class ModelType:
     """A model type: its drawn metrics with their mean amount per call, and derived sums."""
 
     name: str
     per_call: tuple[tuple[str, int], ...]  # (metric, mean units per call), calls excluded
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (metric, the drawn metrics it sums)
+    # Computed once: generated figures in storage order (calls first, then per-call metrics),
+    # the reported columns, and for each column but the amount the figures it sums.
+    drawn: tuple[str, ...] = field(init=False)
+    columns: tuple[Column, ...] = field(init=False)
+    sources: tuple[tuple[int, ...], ...] = field(init=False)
 
-    @property
-    def drawn(self) -> tuple[str, ...]:
-        """Generated figures in storage order: calls first, then the per-call metrics."""
-        return ("total_calls",) + tuple(m for m, _ in self.per_call)
+    def __post_init__(self) -> None:
+        drawn = ("total_calls",) + tuple(m for m, _ in self.per_call)
+        parts = {m: (i,) for i, m in enumerate(drawn)}
+        parts.update({m: tuple(drawn.index(p) for p in ps) for m, ps in self.derived})
+        keys = list(drawn) + [m for m, _ in self.derived]
+        object.__setattr__(self, "drawn", drawn)
+        object.__setattr__(self, "columns", tuple(COLUMNS[k] for k in keys + ["total_amount"]))
+        object.__setattr__(self, "sources", tuple(parts[k] for k in keys))
 
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        keys = list(self.drawn) + [m for m, _ in self.derived] + ["total_amount"]
-        return tuple(COLUMNS[k] for k in keys)
+    def expand(self, figures: tuple[int, ...]) -> tuple[int, ...]:
+        """Drawn figures (…, amount) → every column in order (derived sums included, amount last)."""
+        return tuple(sum(figures[i] for i in src) for src in self.sources) + (figures[-1],)
 
 
 MODEL_TYPES: dict[str, ModelType] = {

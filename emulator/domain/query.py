@@ -11,12 +11,12 @@ Every figure is a sum over the selected keys, so parts always add up to their wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from emulator import errors
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
 from emulator.domain.timeline import Timeline
-from emulator.domain.usage import Figures, UsageGenerator
+from emulator.domain.usage import UsageGenerator, unpack_sum
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,25 @@ class Selection:
 
 @dataclass(frozen=True)
 class Page:
+    """Rows [offset, offset + count) of a timeline, as one flat sequence of figures: row-major,
+    one figure per column (derived sums included), the amount last in 0.0001 元."""
+
     model: Model
     timeline: Timeline
     offset: int
     limit: int
-    rows: list[tuple[int, Figures]]  # (bucket start, summed figures)
+    count: int
+    flat: Sequence[int]
+
+    @property
+    def first(self) -> int:
+        return self.timeline.bucket(self.offset)
+
+    @property
+    def rows(self) -> list[tuple[int, tuple[int, ...]]]:
+        """(bucket start, figures) pairs: a convenience for callers that want rows one by one."""
+        w = len(self.model.type.columns)
+        return [(self.first + i * self.timeline.step, tuple(self.flat[i * w:(i + 1) * w])) for i in range(self.count)]
 
     @property
     def next_offset(self) -> int | None:
@@ -95,29 +109,18 @@ def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], s
 
 def page(gen: UsageGenerator, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline,
          offset: int, limit: int) -> Page:
-    """The rows [offset, offset + limit) of the timeline; only those rows are computed."""
-    rows = []
-    zero = gen.zero(model)
-    hourly = timeline.granularity == "hourly"
-    for index in range(offset, min(offset + limit, timeline.total)):
-        ts = timeline.bucket(index)
-        total = zero
-        if hourly:
-            for key in keys:
-                total = tuple(map(int.__add__, total, gen.hour_figures(model, key, ts)))
-        else:
-            day = gen.day_index(ts)
-            for key in keys:
-                total = tuple(map(int.__add__, total, gen.day(model, key, day)))
-        rows.append((ts, total))
-    return Page(model, timeline, offset, limit, rows)
+    """The rows [offset, offset + limit) of the timeline; only those rows are computed.
 
-
-def values_of(model: Model, figures: Figures) -> dict[str, int | float]:
-    """Figures as `rows[].values` reports them: every column, amount in 元."""
-    drawn = dict(zip(model.type.drawn, figures))
-    for metric, parts in model.type.derived:
-        drawn[metric] = sum(drawn[p] for p in parts)
-    out: dict[str, int | float] = {c.key: drawn[c.key] for c in model.type.columns[:-1]}
-    out["total_amount"] = figures[-1] / 10_000
-    return out
+    Each key contributes one packed span for the whole page; the spans are summed at once.
+    """
+    count = max(0, min(offset + limit, timeline.total) - offset)
+    if count == 0 or not keys:
+        return Page(model, timeline, offset, limit, count, [0] * (count * gen.width(model)))
+    first = timeline.bucket(offset)
+    if timeline.granularity == "hourly":
+        start = gen.hour_index(first)
+        spans = [gen.hour_span(model, key, start, count) for key in keys]
+    else:
+        start = gen.day_index(first)
+        spans = [gen.day_span(model, key, start, count) for key in keys]
+    return Page(model, timeline, offset, limit, count, unpack_sum(spans, count, gen.width(model)))

@@ -12,6 +12,11 @@ Why it is shaped this way:
   key figures, done by the query, never generated separately, so all sums are exact.
 
 A figure tuple is (calls, drawn metric…, amount in minor units), in `ModelType.drawn` order.
+Queries read a key's figures as packed bytes (`day_span`, `hour_span`): row-major, one signed
+64-bit little-endian lane per column. Figures are never negative and never near 2^63, so a page
+summed over K keys is K big-integer additions of the packed spans (no carry crosses a lane),
+instead of K × rows × columns Python additions. The packed figures are kept in bounded LRU
+caches: 64-day blocks for daily rows, single days for hourly ones.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import struct
+import sys
+from array import array
 from functools import lru_cache
 from math import lcm
+from typing import Callable
 
 from emulator.domain.scenario import ApiKey, Model
 from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
@@ -32,6 +40,7 @@ Figures = tuple[int, ...]
 DIURNAL = (3, 2, 1, 1, 1, 2, 4, 8, 14, 19, 21, 20, 15, 17, 21, 20, 18, 14, 11, 10, 9, 8, 6, 4)
 WEEKEND_PERMILLE = 450
 TREND_PERMILLE_PER_YEAR = 200  # usage grows 20% a year across the data window
+BLOCK_DAYS = 64  # daily figures are generated and kept in blocks of this many days
 BURST_CHANCE = 5  # of 256: a day with a burst of 3-5× the usual calls
 IDLE_CHANCE = 8  # of 256: a day on which the key is not used at all
 
@@ -58,19 +67,60 @@ class UsageGenerator:
         self.window_start = shanghai_midnight(data_start)
         self.days = (data_end - data_start).days + 1
         self._first_weekday = data_start.weekday()  # Monday is 0
-        self.day = lru_cache(maxsize=1 << 16)(self._day)
-        self.hours = lru_cache(maxsize=1 << 12)(self._hours)
+        self._daily_block = lru_cache(maxsize=4096)(self._make_daily_block)
+        self._hourly_day = lru_cache(maxsize=8192)(self._make_hourly_day)
 
     def day_index(self, ts: int) -> int:
         """Index of the Shanghai day holding `ts`, relative to the window (may be out of it)."""
         return (ts - self.window_start) // DAY
 
-    def hour_figures(self, model: Model, key: ApiKey, ts: int) -> Figures:
-        day = self.day_index(ts)
-        return self.hours(model, key, day)[(ts - self.window_start - day * DAY) // HOUR]
+    def hour_index(self, ts: int) -> int:
+        return (ts - self.window_start) // HOUR
 
-    def zero(self, model: Model) -> Figures:
-        return (0,) * (len(model.type.drawn) + 1)
+    @staticmethod
+    def width(model: Model) -> int:
+        """Figures a row of `day_span`/`hour_span` has: one per column, in column order."""
+        return len(model.type.columns)
+
+    def day(self, model: Model, key: ApiKey, day: int) -> Figures:
+        """One key's figures for one Shanghai day."""
+        return self._day(model, key, day)
+
+    def hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
+        """One key's figures for the 24 hours of a Shanghai day; they sum to `day(...)`."""
+        return self._hours(model, key, day)
+
+    def day_span(self, model: Model, key: ApiKey, first: int, count: int) -> bytes:
+        """`count` days from day `first`, packed: one lane per column (derived sums included,
+        amount in minor units last)."""
+        return self._span(self._daily_block, BLOCK_DAYS, model, key, first, count)
+
+    def hour_span(self, model: Model, key: ApiKey, first: int, count: int) -> bytes:
+        """`count` hours from hour `first` of the window, packed like `day_span`."""
+        return self._span(self._hourly_day, 24, model, key, first, count)
+
+    def _span(self, chunk: Callable[[Model, ApiKey, int], bytes], size: int, model: Model, key: ApiKey,
+              first: int, count: int) -> bytes:
+        row = self.width(model) * 8
+        parts, i, end = [], first, first + count
+        while i < end:
+            index, offset = divmod(i, size)
+            take = min(end - i, size - offset)
+            parts.append(chunk(model, key, index)[offset * row:(offset + take) * row])
+            i += take
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> bytes:
+        out = array("q")
+        for day in range(block * BLOCK_DAYS, (block + 1) * BLOCK_DAYS):
+            out.extend(model.type.expand(self._day(model, key, day)))
+        return _packed(out)
+
+    def _make_hourly_day(self, model: Model, key: ApiKey, day: int) -> bytes:
+        out = array("q")
+        for figures in self._hours(model, key, day):
+            out.extend(model.type.expand(figures))
+        return _packed(out)
 
     # -- generation -----------------------------------------------------------------------
     def _digest(self, tag: bytes, model: Model, key: ApiKey, day: int) -> bytes:
@@ -104,7 +154,7 @@ class UsageGenerator:
     def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
         drawn = self._draw_day(model, key, day)
         if drawn[0] == 0:
-            return (self.zero(model),) * 24
+            return ((0,) * (len(model.type.drawn) + 1),) * 24
         jitter = self._digest(b"hours", model, key, day)
         calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
         columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
@@ -117,6 +167,23 @@ class UsageGenerator:
             hours.append(tuple(figures) + (due - paid,))
             paid = due
         return tuple(hours)
+
+
+def _packed(figures: array) -> bytes:
+    if sys.byteorder == "big":
+        figures.byteswap()
+    return figures.tobytes()
+
+
+def unpack_sum(spans: list[bytes], count: int, width: int) -> array:
+    """Σ of packed spans, lane by lane, as 64-bit integers (row-major, `width` a row)."""
+    total = 0
+    for span in spans:
+        total += int.from_bytes(span, "little")
+    out = array("q", total.to_bytes(count * width * 8, "little"))
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -132,6 +199,3 @@ def _amount(model: Model, drawn: tuple[int, ...]) -> int:
     scale, weights = _price_weights(model)
     return sum(f * w for f, w in zip(drawn, weights)) // scale
 
-
-def add(a: Figures, b: Figures) -> Figures:
-    return tuple(x + y for x, y in zip(a, b))

@@ -6,6 +6,7 @@ every request since the last reset.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class JournalEntry:
-    time: str  # ISO 8601 UTC, when the request arrived
+    arrived: float  # Unix time the request arrived
     method: str
     path: str
     query: str
@@ -24,8 +25,15 @@ class JournalEntry:
     requestId: str
     latencyMs: float
 
+    @property
+    def time(self) -> str:
+        """When the request arrived, ISO 8601 UTC (formatted when read, not on the request path)."""
+        return dt.datetime.fromtimestamp(self.arrived, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
     def public(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out = {"time": self.time, **{k: v for k, v in out.items() if k != "arrived"}}
+        return out
 
 
 class Journal:
