@@ -94,8 +94,10 @@ def start_baseline(port: int) -> subprocess.Popen:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if m is None:
+        raise ValueError(f"unexpected latency {text!r} from wrk")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[m.group(2)]
 
 
 def wrk(url: str, seconds: float, connections: int, script: str | None = None, env: dict | None = None) -> Load:
@@ -104,9 +106,12 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None, e
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,
                          env={**os.environ, **(env or {})}).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    try:
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+        p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    except (AttributeError, ValueError) as exc:
+        raise RuntimeError(f"cannot read wrk's output ({exc}):\n{out}") from exc
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return Load(rps, p50, p99, int(non2xx.group(1)) if non2xx else 0)
 

@@ -53,11 +53,11 @@ def error(err: ApiError, request_id: str, host_id: str) -> bytes:
 @lru_cache(maxsize=None)
 def _row_template(model_type: ModelType, double: bool) -> str:
     """One row as it stands in the body, with `%` placeholders for its numbers:
-    `{"timestamp":%d,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%r,\\"timestamp\\":%d}"}`.
+    `{"timestamp":%d,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%d.%s,\\"timestamp\\":%d}"}`.
     The keys are fixed and the numbers need no escaping, so escaping the template once is the
     same as escaping every row's text (json.dumps applied once per encoding level)."""
     counts = ",".join(f'"{c.key}":%d' for c in model_type.columns[:-1])
-    values = json.dumps("{" + counts + ',"total_amount":%r,"timestamp":%d}')
+    values = json.dumps("{" + counts + ',"total_amount":%d.%s,"timestamp":%d}')
     if double:
         values = json.dumps(values)
     return '{"timestamp":%d,"values":' + values + "}"
@@ -75,7 +75,7 @@ def rows_json(page: Page, double: bool) -> str:
     if count == 0:
         return ""
     w = len(page.model.type.columns)
-    k = w + 2  # timestamp, the counts, the amount, timestamp again inside values
+    k = w + 3  # timestamp, the counts, the amount's integer and decimal parts, timestamp in values
     flat = page.flat
     args: list[Any] = [0] * (count * k)
     stamps = range(page.first, page.first + count * page.timeline.step, page.timeline.step)
@@ -83,8 +83,14 @@ def rows_json(page: Page, double: bool) -> str:
     args[k - 1::k] = stamps
     for c in range(w - 1):
         args[1 + c::k] = flat[c::w]
-    args[w::k] = [m / 10_000 for m in flat[w - 1::w]]
+    amounts = flat[w - 1::w]
+    args[w::k] = [m // 10_000 for m in amounts]
+    args[w + 1::k] = [_DECIMALS[m % 10_000] for m in amounts]
     return ",".join([_row_template(page.model.type, double)] * count) % tuple(args)
+
+
+# The decimals of an amount in 0.0001 元, as a float's repr prints them: 0.396, 1.0, 0.0001.
+_DECIMALS = tuple(f"{f:04d}".rstrip("0") or "0" for f in range(10_000))
 
 
 _SUCCESS = ('{"requestId":%s,"success":true,"httpStatusCode":200,"data":{"modelId":%d,"modelName":%s,'
@@ -92,7 +98,9 @@ _SUCCESS = ('{"requestId":%s,"success":true,"httpStatusCode":200,"data":{"modelI
             '"maxResults":%d,"nextToken":%s}')
 
 
+@lru_cache(maxsize=None)
 def _q(text: str) -> str:
+    """A JSON string literal; cached, as the texts quoted per request are few (names, granularity)."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -100,6 +108,6 @@ def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, siz
             next_token: str, double_encoded: bool) -> bytes:
     """The success body; byte for byte what `dumps` gives for the same object (tests hold it)."""
     return (_SUCCESS % (
-        _q(request_id), page.model.id, _q(page.model.name), _q(page.timeline.granularity), page.timeline.total,
+        f'"{request_id}"', page.model.id, _q(page.model.name), _q(page.timeline.granularity), page.timeline.total,
         legacy_page, legacy_size, _columns_json(page.model.type), rows_json(page, double_encoded), size,
-        _q(next_token))).encode("utf-8")
+        f'"{next_token}"')).encode("utf-8")  # request ids and tokens are uuid / base64url: nothing to escape

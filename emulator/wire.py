@@ -47,14 +47,15 @@ class WireRequest:
         return self._query
 
 
-def _decode(part: str, what: str) -> str:
+def _decode(part: str, name: str) -> str:
+    """Percent-decode strictly; `name` is the parameter an error names."""
     if "%" not in part and "+" not in part and part.isascii():
         return part
     raw = unquote_to_bytes(part.replace("+", " ").encode("latin-1"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise errors.invalid_parameter(what, "is not valid percent-encoded UTF-8") from None
+        raise errors.invalid_parameter(errors.echo(name), "is not valid percent-encoded UTF-8") from None
 
 
 def parse_query(raw_query: str) -> list[tuple[str, str]]:
@@ -63,6 +64,6 @@ def parse_query(raw_query: str) -> list[tuple[str, str]]:
         if not chunk:
             continue
         name, _, value = chunk.partition("=")
-        decoded_name = _decode(name, errors.echo(name))
-        pairs.append((decoded_name, _decode(value, errors.echo(decoded_name))))
+        decoded_name = _decode(name, name)
+        pairs.append((decoded_name, _decode(value, decoded_name)))
     return pairs

@@ -196,7 +196,7 @@ def test_a_server_bug_fails_the_test_that_caused_it(pytester: pytest.Pytester) -
     pytester.makepyfile(test_bug='''
 import httpx
 def test_breaks(aicontent_emulator):
-    aicontent_emulator.service.usage.day_span = None  # sabotage the generator: the next daily query crashes
+    aicontent_emulator.service.usage.days_total = None  # sabotage the generator: the next daily query crashes
     r = httpx.get(aicontent_emulator.url + "/api/v1/modelRouter/open/billing/cost/model-detail",
                   params={"modelId": 1, "startTime": 1709222400, "endTime": 1709222400 + 30 * 86400})
     assert r.status_code == 500 and r.json()["Code"] == "Server.Internal.UnknownError"

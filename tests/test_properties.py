@@ -121,3 +121,10 @@ def test_weekends_are_quieter_and_nights_quieter_than_days(live: httpx.Client) -
     night = sum(r["total_calls"] for r in week if (r["timestamp"] // 3600 + 8) % 24 in (1, 2, 3, 4))
     day = sum(r["total_calls"] for r in week if (r["timestamp"] // 3600 + 8) % 24 in (10, 11, 14, 15))
     assert night * 5 < day
+
+
+@given(st.integers(0, 10**12 - 1))
+def test_amounts_print_as_a_float_would(minor: int) -> None:
+    from emulator.render import _DECIMALS
+
+    assert f"{minor // 10_000}.{_DECIMALS[minor % 10_000]}" == repr(minor / 10_000)

@@ -218,3 +218,21 @@ def test_product_error_shape(http: httpx.Client) -> None:
     assert body["errMessage"] == body["Message"] == "鉴权失败或权限不足"
     assert body["requestId"] == body["RequestId"] == r.headers["x-acs-request-id"]
     assert body["success"] is False and body["httpStatusCode"] == 403 and body["data"] is None
+
+
+@pytest.mark.parametrize("model_id", [1, 7, 8, 9, 11, 12])
+def test_bodies_are_canonical_json(http: httpx.Client, model_id: int) -> None:
+    """The renderer formats bodies from templates; they must be exactly what json.dumps gives."""
+    for span in (DAY, 30 * DAY, 366 * DAY):
+        raw = get(http, modelId=model_id, startTime=MARCH_1, endTime=MARCH_1 + span, pageSize=100).content
+        assert raw == json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")).encode()
+        for row in json.loads(raw)["data"]["rows"]:
+            assert row["values"] == json.dumps(json.loads(row["values"]), separators=(",", ":"))
+
+
+def test_double_encoded_bodies_are_canonical_json() -> None:
+    from emulator.server import Emulator
+
+    with Emulator(values_encoding="double") as emu, httpx.Client(base_url=emu.url) as c:
+        raw = get(c, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + 40 * DAY).content
+        assert raw == json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")).encode()

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 from emulator import errors
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
 from emulator.domain.timeline import Timeline
-from emulator.domain.usage import UsageGenerator, unpack_sum
+from emulator.domain.usage import UsageGenerator
 
 
 @dataclass(frozen=True)
@@ -111,16 +111,14 @@ def page(gen: UsageGenerator, model: Model, keys: tuple[ApiKey, ...], timeline: 
          offset: int, limit: int) -> Page:
     """The rows [offset, offset + limit) of the timeline; only those rows are computed.
 
-    Each key contributes one packed span for the whole page; the spans are summed at once.
+    The generator sums the keys' packed figures for the page's buckets in one pass.
     """
     count = max(0, min(offset + limit, timeline.total) - offset)
     if count == 0 or not keys:
         return Page(model, timeline, offset, limit, count, [0] * (count * gen.width(model)))
     first = timeline.bucket(offset)
     if timeline.granularity == "hourly":
-        start = gen.hour_index(first)
-        spans = [gen.hour_span(model, key, start, count) for key in keys]
+        flat = gen.hours_total(model, keys, gen.hour_index(first), count)
     else:
-        start = gen.day_index(first)
-        spans = [gen.day_span(model, key, start, count) for key in keys]
-    return Page(model, timeline, offset, limit, count, unpack_sum(spans, count, gen.width(model)))
+        flat = gen.days_total(model, keys, gen.day_index(first), count)
+    return Page(model, timeline, offset, limit, count, flat)

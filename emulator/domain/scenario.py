@@ -1,7 +1,8 @@
 """The scenario: catalogue, organisations, departments, members and API keys (CONTRACT §6).
 
 Read from the fixture file at run time. Names the file leaves open come from Faker seeded with
-the emulator's seed; activity levels the file leaves open come from the same seed. Nothing
+the emulator's seed (resolved on first use); activity levels the file leaves open come from the
+same seed. Nothing
 depends on Python's salted `hash()`.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -55,14 +56,14 @@ class ApiKey:
 @dataclass(frozen=True)
 class Member:
     id: int
-    name: str
+    name: str | None  # None: left open by the file, see Scenario.name_of
     department_id: int
 
 
 @dataclass(frozen=True)
 class Department:
     id: int
-    name: str
+    name: str | None
     parent_id: int | None
     organization_id: int
 
@@ -70,7 +71,7 @@ class Department:
 @dataclass(frozen=True)
 class Organization:
     id: int
-    name: str
+    name: str | None
     department_ids: tuple[int, ...]
 
 
@@ -83,6 +84,28 @@ class Scenario:
     api_keys: Mapping[int, ApiKey]
     raw: Mapping[str, Any]  # the whole document, for the parts other modules own (accounts)
     digest: bytes  # identifies seed + file content; binds page tokens to this scenario
+    seed: int = 0
+    _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
+
+    def name_of(self, entity: Organization | Department | Member) -> str:
+        """The entity's name; names the file leaves open come from Faker seeded with the seed.
+
+        Resolved all at once, in file order, on first use: Faker costs a noticeable part of a
+        second to load and only `/_emulator/scenario` shows names.
+        """
+        if entity.name is not None:
+            return entity.name
+        if not self._names:
+            from faker import Faker
+            fake = Faker("zh_CN")
+            fake.seed_instance(self.seed)
+            for kind, items, suffix in (("organization", self.organizations.values(), "公司"),
+                                        ("department", self.departments.values(), "部"),
+                                        ("member", self.members.values(), "")):
+                for item in items:
+                    if item.name is None:
+                        self._names[(kind, item.id)] = fake.name() if kind == "member" else fake.word() + suffix
+        return self._names[(type(entity).__name__.lower(), entity.id)]
 
     def keys_of_department(self, department_id: int) -> tuple[ApiKey, ...]:
         return tuple(k for k in self.api_keys.values() if k.department_id == department_id)
@@ -93,7 +116,7 @@ class Scenario:
             "models": [m.public() for m in self.models.values()],
             "organizations": [
                 {
-                    "id": o.id, "name": o.name,
+                    "id": o.id, "name": self.name_of(o),
                     "departments": [self._public_department(d) for d in o.department_ids],
                 }
                 for o in self.organizations.values()
@@ -103,8 +126,8 @@ class Scenario:
     def _public_department(self, dep_id: int) -> dict[str, Any]:
         d = self.departments[dep_id]
         return {
-            "id": d.id, "name": d.name, "parentId": d.parent_id,
-            "members": [{"id": m.id, "name": m.name} for m in self.members.values()
+            "id": d.id, "name": self.name_of(d), "parentId": d.parent_id,
+            "members": [{"id": m.id, "name": self.name_of(m)} for m in self.members.values()
                         if m.department_id == d.id],
             "apiKeys": [{"id": k.id, "name": k.name, "memberId": k.member_id, "callsPerDay": k.calls_per_day}
                         for k in self.keys_of_department(d.id)],
@@ -142,21 +165,15 @@ class _Builder:
     def __init__(self, doc: dict[str, Any], seed: int, where: str) -> None:
         self.doc, self.seed, self.where = doc, seed, where
         self.rng = random.Random(seed)  # seeded, never salted: the scenario's only randomness
-        self._faker: Any = None
 
     def fail(self, what: str) -> ScenarioError:
         return ScenarioError(f"fixture file {self.where}: {what}")
 
-    def name(self, given: Any, kind: str) -> str:
-        if isinstance(given, str) and given:
+    def name(self, given: Any, kind: str) -> str | None:
+        """A name the file fixes, or None: left open, resolved later by `Scenario.name_of`."""
+        if given is None or (isinstance(given, str) and given):
             return given
-        if given is not None:
-            raise self.fail(f"a {kind} name must be a non-empty string, got {given!r}")
-        if self._faker is None:  # Faker is only paid for when the file leaves names open
-            from faker import Faker
-            self._faker = Faker("zh_CN")
-            self._faker.seed_instance(self.seed)
-        return str(self._faker.name() if kind == "member" else self._faker.word() + kind)
+        raise self.fail(f"a {kind} name must be a non-empty string, got {given!r}")
 
     def build(self, digest: bytes) -> Scenario:
         models = {m.id: m for m in (self.model(x) for x in self.list(self.doc, "models"))}
@@ -172,7 +189,7 @@ class _Builder:
                 raise self.fail(f"organization id {org_id} is used twice")
             dep_ids = []
             for d in self.list(o, "departments"):
-                dep = Department(self.int_field(d, "id", "department"), self.name(d.get("name"), "部"),
+                dep = Department(self.int_field(d, "id", "department"), self.name(d.get("name"), "department"),
                                  d.get("parentId"), org_id)
                 if dep.id in deps:
                     raise self.fail(f"department id {dep.id} is used twice")
@@ -188,7 +205,7 @@ class _Builder:
                     if key.id in keys:
                         raise self.fail(f"API key id {key.id} is used twice")
                     keys[key.id] = key
-            orgs[org_id] = Organization(org_id, self.name(o.get("name"), "公司"), tuple(dep_ids))
+            orgs[org_id] = Organization(org_id, self.name(o.get("name"), "organization"), tuple(dep_ids))
         for dep in deps.values():
             parent = deps.get(dep.parent_id) if dep.parent_id is not None else None
             if dep.parent_id is not None and (parent is None or parent.organization_id != dep.organization_id):
@@ -198,7 +215,7 @@ class _Builder:
                 raise self.fail(f"API key {key.id} names member {key.member_id}, which does not exist")
             if key.member_id is not None and members[key.member_id].department_id != key.department_id:
                 raise self.fail(f"API key {key.id} belongs to member {key.member_id} of another department")
-        return Scenario(models, orgs, deps, members, keys, self.doc, digest)
+        return Scenario(models, orgs, deps, members, keys, self.doc, digest, self.seed)
 
     def list(self, obj: Any, field: str) -> list[dict[str, Any]]:
         value = obj.get(field) if isinstance(obj, dict) else None

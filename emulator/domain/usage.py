@@ -12,11 +12,12 @@ Why it is shaped this way:
   key figures, done by the query, never generated separately, so all sums are exact.
 
 A figure tuple is (calls, drawn metric…, amount in minor units), in `ModelType.drawn` order.
-Queries read a key's figures as packed bytes (`day_span`, `hour_span`): row-major, one signed
-64-bit little-endian lane per column. Figures are never negative and never near 2^63, so a page
-summed over K keys is K big-integer additions of the packed spans (no carry crosses a lane),
-instead of K × rows × columns Python additions. The packed figures are kept in bounded LRU
-caches: 64-day blocks for daily rows, single days for hourly ones.
+Queries read figures already summed over a set of keys (`days_total`, `hours_total`). Each
+key's figures are packed into big integers, row-major, one 64-bit lane per column, lane 0 in the
+lowest bits. Figures are never negative and never near 2^63, so the sum over K keys is K
+big-integer additions (no carry crosses a lane) instead of K × rows × columns Python additions.
+The packed figures are kept in bounded LRU caches:
+64-day blocks for daily rows, single days for hourly ones.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ Figures = tuple[int, ...]
 DIURNAL = (3, 2, 1, 1, 1, 2, 4, 8, 14, 19, 21, 20, 15, 17, 21, 20, 18, 14, 11, 10, 9, 8, 6, 4)
 WEEKEND_PERMILLE = 450
 TREND_PERMILLE_PER_YEAR = 200  # usage grows 20% a year across the data window
+LANE = 64  # bits a figure takes in a packed span
 BLOCK_DAYS = 64  # daily figures are generated and kept in blocks of this many days
 BURST_CHANCE = 5  # of 256: a day with a burst of 3-5× the usual calls
 IDLE_CHANCE = 8  # of 256: a day on which the key is not used at all
@@ -79,7 +81,7 @@ class UsageGenerator:
 
     @staticmethod
     def width(model: Model) -> int:
-        """Figures a row of `day_span`/`hour_span` has: one per column, in column order."""
+        """Figures a row of `days_total`/`hours_total` has: one per column, in column order."""
         return len(model.type.columns)
 
     def day(self, model: Model, key: ApiKey, day: int) -> Figures:
@@ -90,33 +92,41 @@ class UsageGenerator:
         """One key's figures for the 24 hours of a Shanghai day; they sum to `day(...)`."""
         return self._hours(model, key, day)
 
-    def day_span(self, model: Model, key: ApiKey, first: int, count: int) -> bytes:
-        """`count` days from day `first`, packed: one lane per column (derived sums included,
-        amount in minor units last)."""
-        return self._span(self._daily_block, BLOCK_DAYS, model, key, first, count)
+    def days_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+        """Σ over `keys` of `count` days from day `first`: flat, row-major, one figure per column
+        (derived sums included, amount in minor units last)."""
+        return self._total(self._daily_block, BLOCK_DAYS, model, keys, first, count)
 
-    def hour_span(self, model: Model, key: ApiKey, first: int, count: int) -> bytes:
-        """`count` hours from hour `first` of the window, packed like `day_span`."""
-        return self._span(self._hourly_day, 24, model, key, first, count)
+    def hours_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+        """Σ over `keys` of `count` hours from hour `first` of the window, flat like `days_total`."""
+        return self._total(self._hourly_day, 24, model, keys, first, count)
 
-    def _span(self, chunk: Callable[[Model, ApiKey, int], bytes], size: int, model: Model, key: ApiKey,
-              first: int, count: int) -> bytes:
-        row = self.width(model) * 8
-        parts, i, end = [], first, first + count
+    def _total(self, chunk: Callable[[Model, ApiKey, int], int], size: int, model: Model,
+               keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+        # Lanes never carry, so summing whole chunks over the keys first and cutting the page
+        # out once is the same as cutting every key's part out and summing those.
+        row = self.width(model) * LANE
+        packed, i, end = 0, first, first + count
         while i < end:
             index, offset = divmod(i, size)
             take = min(end - i, size - offset)
-            parts.append(chunk(model, key, index)[offset * row:(offset + take) * row])
+            chunks = 0
+            for key in keys:
+                chunks += chunk(model, key, index)
+            packed |= ((chunks >> (offset * row)) & ((1 << (take * row)) - 1)) << ((i - first) * row)
             i += take
-        return parts[0] if len(parts) == 1 else b"".join(parts)
+        out = array("q", packed.to_bytes(count * row // 8, "little"))
+        if sys.byteorder == "big":
+            out.byteswap()
+        return out
 
-    def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> bytes:
+    def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> int:
         out = array("q")
         for day in range(block * BLOCK_DAYS, (block + 1) * BLOCK_DAYS):
             out.extend(model.type.expand(self._day(model, key, day)))
         return _packed(out)
 
-    def _make_hourly_day(self, model: Model, key: ApiKey, day: int) -> bytes:
+    def _make_hourly_day(self, model: Model, key: ApiKey, day: int) -> int:
         out = array("q")
         for figures in self._hours(model, key, day):
             out.extend(model.type.expand(figures))
@@ -169,21 +179,10 @@ class UsageGenerator:
         return tuple(hours)
 
 
-def _packed(figures: array) -> bytes:
+def _packed(figures: array) -> int:
     if sys.byteorder == "big":
         figures.byteswap()
-    return figures.tobytes()
-
-
-def unpack_sum(spans: list[bytes], count: int, width: int) -> array:
-    """Σ of packed spans, lane by lane, as 64-bit integers (row-major, `width` a row)."""
-    total = 0
-    for span in spans:
-        total += int.from_bytes(span, "little")
-    out = array("q", total.to_bytes(count * width * 8, "little"))
-    if sys.byteorder == "big":
-        out.byteswap()
-    return out
+    return int.from_bytes(figures.tobytes(), "little")
 
 
 @lru_cache(maxsize=None)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-from emulator import render
+from emulator import __version__, render
 from emulator.service import Service
 from emulator.settings import Settings
-from emulator.web.control import control_app
 from emulator.wire import WireRequest
 
 Scope = dict[str, Any]
@@ -21,17 +20,33 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 CONTROL_PREFIX = "/_emulator"
+HEALTH_PATH = CONTROL_PREFIX + "/health"
+HEALTH_BODY = render.dumps({"status": "ok", "version": __version__})
 MAX_BODY = 1 << 20
 
 
 class EmulatorApp:
-    """ASGI callable; `service` is shared with the control API and the in-process helpers."""
+    """ASGI callable; `service` is shared with the control API and the in-process helpers.
+
+    The control API (FastAPI, about half a second to import) is built on its first use, so an
+    emulator starts and answers health checks and API calls without it.
+    """
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        self.control = control_app(service)
+        self._control: Any = None
+
+    @property
+    def control(self) -> Any:
+        if self._control is None:
+            from emulator.web.control import control_app
+            self._control = control_app(self.service)
+        return self._control
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
+            await _send(send, 200, HEALTH_BODY, [])
+            return
         if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
             await self.control(scope, receive, send)
             return
@@ -48,16 +63,16 @@ class EmulatorApp:
             secure=scope.get("scheme") == "https",
         )
         reply = await self.service.handle(req)
-        await send({
-            "type": "http.response.start",
-            "status": reply.status,
-            "headers": [
-                (b"content-type", render.CONTENT_TYPE.encode()),
-                (b"content-length", str(len(reply.body)).encode()),
-                (b"x-acs-request-id", reply.request_id.encode()),
-            ],
-        })
-        await send({"type": "http.response.body", "body": reply.body if req.method != "HEAD" else b""})
+        await _send(send, reply.status, reply.body, [(b"x-acs-request-id", reply.request_id.encode())])
+
+
+_CONTENT_TYPE = (b"content-type", render.CONTENT_TYPE.encode())
+
+
+async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [_CONTENT_TYPE, (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> bytes:
