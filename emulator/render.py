@@ -86,28 +86,35 @@ def rows_json(page: Page, double: bool) -> str:
     amounts = flat[w - 1::w]
     args[w::k] = [m // 10_000 for m in amounts]
     args[w + 1::k] = [_DECIMALS[m % 10_000] for m in amounts]
-    return ",".join([_row_template(page.model.type, double)] * count) % tuple(args)
+    return _rows_template(page.model.type, double, count) % tuple(args)
+
+
+@lru_cache(maxsize=1024)
+def _rows_template(model_type: ModelType, double: bool, count: int) -> str:
+    return ",".join([_row_template(model_type, double)] * count)
 
 
 # The decimals of an amount in 0.0001 元, as a float's repr prints them: 0.396, 1.0, 0.0001.
 _DECIMALS = tuple(f"{f:04d}".rstrip("0") or "0" for f in range(10_000))
 
 
-_SUCCESS = ('{"requestId":%s,"success":true,"httpStatusCode":200,"data":{"modelId":%d,"modelName":%s,'
-            '"granularity":%s,"total":%d,"page":%d,"pageSize":%d,"columns":%s,"rows":[%s]},'
-            '"maxResults":%d,"nextToken":%s}')
+_HEAD = ('{"requestId":"%s","success":true,"httpStatusCode":200,"data":{"modelId":%d,"modelName":%s,'
+         '"granularity":"%s","total":%d,"page":%d,"pageSize":%d,"columns":%s,"rows":[')
+_TAIL = ']},"maxResults":%d,"nextToken":"%s"}'
 
 
 @lru_cache(maxsize=None)
 def _q(text: str) -> str:
-    """A JSON string literal; cached, as the texts quoted per request are few (names, granularity)."""
+    """A JSON string literal; cached, as the texts quoted per request are few (model names)."""
     return json.dumps(text, ensure_ascii=False)
 
 
 def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, size: int,
             next_token: str, double_encoded: bool) -> bytes:
-    """The success body; byte for byte what `dumps` gives for the same object (tests hold it)."""
-    return (_SUCCESS % (
-        f'"{request_id}"', page.model.id, _q(page.model.name), _q(page.timeline.granularity), page.timeline.total,
-        legacy_page, legacy_size, _columns_json(page.model.type), rows_json(page, double_encoded), size,
-        f'"{next_token}"')).encode("utf-8")  # request ids and tokens are uuid / base64url: nothing to escape
+    """The success body; byte for byte what `dumps` gives for the same object (tests hold it).
+    Request ids, granularity and tokens are uuid-like, fixed or base64url: nothing to escape.
+    The rows are ASCII, so they are encoded apart from the (UTF-8) model name."""
+    head = _HEAD % (request_id, page.model.id, _q(page.model.name), page.timeline.granularity,
+                    page.timeline.total, legacy_page, legacy_size, _columns_json(page.model.type))
+    return b"".join((head.encode("utf-8"), rows_json(page, double_encoded).encode("ascii"),
+                     (_TAIL % (size, next_token)).encode("ascii")))

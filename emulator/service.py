@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import time
-import uuid
 from dataclasses import dataclass
 
 from emulator import errors, params, render
@@ -34,6 +34,12 @@ API_PATH = "/api/v1/modelRouter/open/billing/cost/model-detail"
 API_ACTION = "ModelRouterQueryCostModelDetail"
 API_VERSION = "20240611"
 log = logging.getLogger("emulator")
+
+
+def new_request_id() -> str:
+    """A request id in the service's form, 592A27EF-26D3-1434-98C1-97AD63337852: random, never data."""
+    h = os.urandom(16).hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ class Service:
     async def handle(self, req: WireRequest) -> Reply:
         started = time.perf_counter()
         arrived = dt.datetime.now(dt.timezone.utc)
-        request_id = str(uuid.uuid4()).upper()
+        request_id = new_request_id()
         try:
             body = await self._pipeline(req, request_id, arrived)
             reply = Reply(200, body, request_id)

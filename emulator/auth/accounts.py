@@ -10,7 +10,7 @@ from emulator.auth.policy import Policy, PolicyError, parse_policy
 from emulator.domain.scenario import Scenario, ScenarioError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: accounts are cache keys on every request
 class Account:
     name: str
     description: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from emulator import errors
 from emulator.auth.accounts import Account
 from emulator.auth.policy import ACTION, RESOURCE, RequestContext, evaluate
@@ -36,6 +38,7 @@ def check_scope(account: Account, sel: Selection) -> None:
         raise ApiError(errors.PERMISSION_DENIED)
 
 
+@lru_cache(maxsize=1024)
 def scope_bytes(account: Account, org: Organization) -> bytes:
     """What page tokens bind besides the query: the organisation and the visible departments."""
     return f"{org.id}|{','.join(map(str, visible_departments(account, org)))}".encode()

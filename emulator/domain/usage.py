@@ -28,6 +28,7 @@ import struct
 import sys
 from array import array
 from functools import lru_cache
+from itertools import accumulate
 from math import lcm
 from typing import Callable
 
@@ -52,11 +53,13 @@ def allocate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
     weight_sum = sum(weights)
     if total == 0 or weight_sum == 0:
         return [0] * len(weights)
-    shares = [total * w // weight_sum for w in weights]
+    scaled = [total * w for w in weights]
+    shares = [x // weight_sum for x in scaled]
     left = total - sum(shares)
     if left:
-        order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i))
-        for i in order[:left]:
+        remainders = [x % weight_sum for x in scaled]
+        # sorted() is stable with reverse=True too: equal remainders keep index order
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:left]:
             shares[i] += 1
     return shares
 
@@ -127,9 +130,14 @@ class UsageGenerator:
         return _packed(out)
 
     def _make_hourly_day(self, model: Model, key: ApiKey, day: int) -> int:
-        out = array("q")
-        for figures in self._hours(model, key, day):
-            out.extend(model.type.expand(figures))
+        columns = self._hour_columns(model, key, day)
+        derived = [[sum(parts) for parts in zip(*(columns[i] for i in src))]
+                   for src in model.type.sources[len(columns) - 1:]]
+        ordered = columns[:-1] + derived + columns[-1:]  # column order: drawn, derived, amount
+        w = len(ordered)
+        out = array("q", bytes(24 * w * 8))
+        for c, column in enumerate(ordered):
+            out[c::w] = array("q", column)
         return _packed(out)
 
     # -- generation -----------------------------------------------------------------------
@@ -162,21 +170,24 @@ class UsageGenerator:
         return drawn + (_amount(model, drawn),)
 
     def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
+        return tuple(zip(*self._hour_columns(model, key, day)))
+
+    def _hour_columns(self, model: Model, key: ApiKey, day: int) -> list[list[int]]:
+        """The day split into 24 hours, column by column: calls, per-call metrics, amount."""
         drawn = self._draw_day(model, key, day)
         if drawn[0] == 0:
-            return ((0,) * (len(model.type.drawn) + 1),) * 24
+            return [[0] * 24 for _ in range(len(drawn) + 1)]
         jitter = self._digest(b"hours", model, key, day)
         calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
         columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
-        per_hour = list(zip(*columns))
         scale, weights = _price_weights(model)
-        hours, cumulative, paid = [], 0, 0
-        for figures in per_hour:
-            cumulative += sum(f * w for f, w in zip(figures, weights))
-            due = cumulative // scale
-            hours.append(tuple(figures) + (due - paid,))
-            paid = due
-        return tuple(hours)
+        cost = [0] * 24
+        for column, weight in zip(columns, weights):
+            if weight:
+                cost = [c + x * weight for c, x in zip(cost, column)]
+        due = [c // scale for c in accumulate(cost)]  # floor of the running cost, per hour
+        columns.append([d - p for d, p in zip(due, [0] + due[:-1])])
+        return columns
 
 
 def _packed(figures: array) -> int:

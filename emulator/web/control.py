@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from emulator import __version__, errors, render
 from emulator.errors import ApiError
 from emulator.harness.faults import FaultSpecError
-from emulator.service import Service
+from emulator.service import Service, new_request_id
 from emulator.web.openapi import api_openapi
 
 
@@ -22,7 +21,7 @@ def _json(obj: Any, status: int = 200) -> Response:
 
 
 def _error(err: ApiError, host_id: str) -> Response:
-    rid = str(uuid.uuid4()).upper()
+    rid = new_request_id()
     return Response(render.error(err, rid, host_id), status_code=err.status, media_type=render.CONTENT_TYPE,
                     headers={"x-acs-request-id": rid})
 
