@@ -5,7 +5,7 @@
     python -m bench --quick       # shorter rounds, prints only
 
 Both servers run as separate processes on one uvicorn worker with the same settings (uvloop,
-httptools, no access log) and are driven by wrk -t1 -c16 for the same duration, alternating
+httptools, no access log; the emulator through its own CLI) and are driven by wrk -t1 -c16 for the same duration, alternating
 A/B/A/B; the figures of each side are the medians of its rounds. Loopback only.
 """
 
@@ -77,11 +77,9 @@ def wait_healthy(url: str, timeout: float = 20) -> None:
 
 
 def start_emulator(port: int) -> subprocess.Popen:
-    # The CLI's own server, given the same uvicorn settings as the baseline.
-    code = ("import sys, uvicorn; from emulator.web.app import create_app; from emulator.settings import Settings; "
-            f"uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, loop='uvloop', http='httptools', "
-            "access_log=False, log_level='warning', lifespan='off')")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    """The emulator as users run it: the CLI (uvicorn, uvloop and httptools chosen by default)."""
+    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", str(port), "--log-level", "warning"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL)
     wait_healthy(f"http://127.0.0.1:{port}/_emulator/health")
     return proc
 

@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn  # imported late so --help and bad flags answer at once
 
     from emulator.domain.scenario import ScenarioError
+    from emulator.web import protocol
     from emulator.web.app import create_app
 
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(banner, flush=True)
         _stop_with_status_zero()
         uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                    fd=sock.fileno(), log_level=settings.log_level, access_log=False, lifespan="off",
+                    fd=sock.fileno(), http=protocol.PATH, log_level=settings.log_level, access_log=False, lifespan="off",
                     timeout_graceful_shutdown=2)
         return 0
     try:
@@ -73,8 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, SettingsError) as exc:
         print(f"aicontent-emulator: {exc}", file=sys.stderr)
         return 2
-    config = uvicorn.Config(app, log_level=settings.log_level, access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=2)
+    config = uvicorn.Config(app, http=protocol.PATH, log_level=settings.log_level, access_log=False,
+                            lifespan="off", timeout_graceful_shutdown=2)
 
     class _Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:

@@ -42,6 +42,10 @@ class Paging:
 def _integer(name: str, raw: str, low: int, high: int, what: str = "") -> int:
     if not _INTEGER.fullmatch(raw):
         raise errors.invalid_parameter(name, f'must be a base-10 integer, got "{errors.echo(raw)}"')
+    # Longer than any int64 even with leading zeros trimmed: refuse before int() does the work
+    # (and before Python's 4300-digit conversion limit turns it into an exception).
+    if len(raw.lstrip("-").lstrip("0")) > 19:
+        raise errors.invalid_parameter(name, f"{errors.echo(raw)} does not fit in a 64-bit integer")
     value = int(raw)
     if not INT64_MIN <= value <= INT64_MAX:
         raise errors.invalid_parameter(name, f"{errors.echo(raw)} does not fit in a 64-bit integer")

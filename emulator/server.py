@@ -24,6 +24,7 @@ from emulator.harness.faults import FaultBook
 from emulator.harness.journal import JournalEntry
 from emulator.service import Service
 from emulator.settings import Settings
+from emulator.web import protocol
 from emulator.web.app import EmulatorApp
 
 START_TIMEOUT = 10.0
@@ -53,8 +54,8 @@ class Emulator:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.settings.host, self.settings.port))
         self._port = sock.getsockname()[1]
-        config = uvicorn.Config(EmulatorApp(self.service), log_level="warning", access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(EmulatorApp(self.service), http=protocol.PATH, log_level="warning",
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"aicontent-emulator:{self._port}", daemon=True)

@@ -29,7 +29,7 @@ def authenticate(req: WireRequest, mode: str, book: AccountBook, nonces: NonceCa
     if mode == "off":
         return book.default
     value = req.header("authorization")
-    if not value:
+    if value is None:  # present but empty is a malformed signature, not an unsigned request
         if mode == "required":
             raise ApiError(errors.INCOMPLETE_SIGNATURE,
                            "The request signature does not conform to Aliyun standards: "

@@ -8,6 +8,7 @@ health, config, reset, faults, journal and the OpenAPI docs.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Awaitable, Callable
 
 from emulator import __version__, render
@@ -21,7 +22,6 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 CONTROL_PREFIX = "/_emulator"
 HEALTH_PATH = CONTROL_PREFIX + "/health"
-HEALTH_BODY = render.dumps({"status": "ok", "version": __version__})
 MAX_BODY = 1 << 20
 
 
@@ -35,6 +35,8 @@ class EmulatorApp:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._control: Any = None
+        # The worker's pid tells workers apart (`--workers N`); answered without the control API.
+        self.health_body = render.dumps({"status": "ok", "version": __version__, "pid": os.getpid()})
 
     @property
     def control(self) -> Any:
@@ -45,7 +47,7 @@ class EmulatorApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
-            await _send(send, 200, HEALTH_BODY, [])
+            await _send(send, 200, self.health_body, [])
             return
         if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
             await self.control(scope, receive, send)

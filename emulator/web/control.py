@@ -52,10 +52,6 @@ def control_app(service: Service) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
         return _error(errors.invalid_parameter(where, str(first.get("msg", "is not valid")).rstrip(".")), host_id)
 
-    @app.get("/_emulator/health", tags=["control"], summary="200 once the emulator is ready")
-    async def health() -> Response:
-        return _json({"status": "ok", "version": __version__})
-
     @app.get("/_emulator/config", tags=["control"], summary="The effective settings")
     async def config() -> Response:
         return _json(service.settings.as_public_dict())
@@ -114,7 +110,7 @@ def control_app(service: Service) -> FastAPI:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            app.openapi_schema = api_openapi(schema)
+            app.openapi_schema = api_openapi(schema, sorted(service.scenario.models))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -111,11 +111,14 @@ OPERATION = {
 }
 
 
-def api_openapi(schema: dict[str, Any]) -> dict[str, Any]:
-    """The control API's document with the emulated endpoint and its bodies added."""
+def api_openapi(schema: dict[str, Any], model_ids: list[int]) -> dict[str, Any]:
+    """The control API's document with the emulated endpoint and its bodies added; `modelId`
+    lists the models of this instance's catalogue (another id is answered InvalidParameter)."""
     from emulator.service import API_PATH
 
     out = copy.deepcopy(schema)
-    out.setdefault("paths", {})[API_PATH] = {"get": OPERATION}
+    operation = copy.deepcopy(OPERATION)
+    operation["parameters"][0]["schema"]["enum"] = model_ids
+    out.setdefault("paths", {})[API_PATH] = {"get": operation}
     out.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
     return out
