@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -99,7 +100,7 @@ def control_app(service: Service) -> FastAPI:
     @app.get("/_emulator/requests", tags=["journal"], summary="The request journal")
     async def journal() -> Response:
         entries = service.journal.entries()
-        return _json({"total": service.journal.total, "requests": [e.public() for e in entries]})
+        return _json({"worker": os.getpid(), "total": service.journal.total, "requests": [e.public() for e in entries]})
 
     @app.delete("/_emulator/requests", tags=["journal"], summary="Empty the request journal")
     async def clear_journal() -> Response:
