@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Iterator
 
 import httpx
@@ -17,3 +18,14 @@ def http(aicontent_emulator: Emulator) -> Iterator[httpx.Client]:
     """Raw HTTP to the session's emulator, over a real socket."""
     with httpx.Client(base_url=aicontent_emulator.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def cli_processes() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test started with `helpers.start_cli`; killed if still running at the end."""
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait(10)

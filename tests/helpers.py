@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import subprocess
+import sys
+import time
 from typing import Any
 
 import httpx
@@ -58,3 +63,30 @@ def without_request_id(body: bytes) -> bytes:
     data = json.loads(body)
     data.pop("requestId", None)
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+
+
+BANNER = re.compile(r"aicontent-emulator listening on http://127\.0\.0\.1:(\d+) \(seed (\d+), auth (\w+), workers (\d+)\)")
+
+
+def start_cli(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """The CLI as a separate process on a free port; returns once its start line is printed and
+    `/_emulator/health` answers. The caller stops it (the `cli_processes` fixture does)."""
+    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--log-level", "warning", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    assert proc.stdout is not None and proc.stderr is not None
+    line = proc.stdout.readline()
+    match = BANNER.search(line)
+    if match is None:
+        proc.kill()
+        raise AssertionError(f"no start line in {line!r}; stderr: {proc.stderr.read()}")
+    url = f"http://127.0.0.1:{match.group(1)}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/_emulator/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the emulator did not become healthy")

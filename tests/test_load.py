@@ -8,49 +8,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 
-from helpers import API, DAY, MARCH_1, without_request_id
+from helpers import API, DAY, MARCH_1, start_cli, without_request_id
 
-BANNER = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 CLIENTS, PER_CLIENT = 200, 10
-
-
-def start(*args: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--log-level", "warning", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    port = int(BANNER.search(proc.stdout.readline()).group(1))  # type: ignore[union-attr]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/_emulator/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("the emulator did not become healthy")
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    procs: list[subprocess.Popen] = []
-    yield procs
-    for p in procs:
-        if p.poll() is None:
-            p.kill()
-        p.wait(10)
 
 
 def rss_mb(pid: int) -> float:
@@ -102,9 +70,9 @@ async def hammer(url: str, clients: int, per_client: int) -> list[str]:
     return problems
 
 
-def test_200_concurrent_clients(processes: list) -> None:
-    proc, url = start()
-    processes.append(proc)
+def test_200_concurrent_clients(cli_processes: list) -> None:
+    proc, url = start_cli()
+    cli_processes.append(proc)
     assert asyncio.run(hammer(url, CLIENTS, 2)) == []  # warm-up: the caches fill
     httpx.delete(url + "/_emulator/requests")
     before = rss_mb(proc.pid)
@@ -125,9 +93,9 @@ def _fresh_get(url: str, path: str, params: dict | None = None) -> httpx.Respons
     return httpx.get(url + path, params=params, headers={"connection": "close"}, timeout=10)
 
 
-def test_several_workers_agree(processes: list) -> None:
-    proc, url = start("--workers", "2")
-    processes.append(proc)
+def test_several_workers_agree(cli_processes: list) -> None:
+    proc, url = start_cli("--workers", "2")
+    cli_processes.append(proc)
     q = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + 3 * DAY, "clientIds": "2,3", "maxResults": 7}
     first = _fresh_get(url, API, q)
     token, reference = first.json()["nextToken"], without_request_id(first.content)
@@ -157,9 +125,9 @@ def test_several_workers_agree(processes: list) -> None:
     assert all(entries and all(e["status"] == 200 for e in entries) for entries in token_answers.values())
 
 
-def test_instances_with_the_same_seed_share_tokens_and_bytes(processes: list) -> None:
-    (a, url_a), (b, url_b) = start("--seed", "9"), start("--seed", "9")
-    processes += [a, b]
+def test_instances_with_the_same_seed_share_tokens_and_bytes(cli_processes: list) -> None:
+    (a, url_a), (b, url_b) = start_cli("--seed", "9"), start_cli("--seed", "9")
+    cli_processes += [a, b]
     q = {"modelId": 5, "startTime": MARCH_1, "endTime": MARCH_1 + 40 * DAY, "pageSize": 10}
     first = _fresh_get(url_a, API, q)
     assert without_request_id(first.content) == without_request_id(_fresh_get(url_b, API, q).content)
@@ -168,9 +136,9 @@ def test_instances_with_the_same_seed_share_tokens_and_bytes(processes: list) ->
         without_request_id(_fresh_get(url_b, API, follow).content)
 
 
-def test_sigterm_finishes_in_flight_requests(processes: list) -> None:
-    proc, url = start()
-    processes.append(proc)
+def test_sigterm_finishes_in_flight_requests(cli_processes: list) -> None:
+    proc, url = start_cli()
+    cli_processes.append(proc)
     result: dict[str, object] = {}
 
     def slow_request() -> None:
