@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import time
+import traceback
 from dataclasses import dataclass
 
 from emulator import errors, params, render
@@ -80,7 +81,6 @@ class Service:
             reply = Reply(err.status, render.error(err, request_id, self.settings.host_id), request_id, err.code)
         except Exception:  # a bug of ours: answer like the service would, keep the evidence
             log.exception("unexpected error handling %s %s", req.method, req.path)
-            import traceback
             self.unexpected.append(traceback.format_exc())
             err = ApiError(errors.UNKNOWN_ERROR)
             reply = Reply(500, render.error(err, request_id, self.settings.host_id), request_id, err.code)

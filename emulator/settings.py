@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 ENV_PREFIX = "AICONTENT_EMULATOR_"
@@ -42,7 +42,6 @@ class Settings:
     nonce_ttl_minutes: int = 15
     host_id: str = "aicontent.aliyuncs.com"
     journal_size: int = 10_000
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         problems = []
@@ -77,8 +76,6 @@ class Settings:
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            if f.name == "extra":
-                continue
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, f.type, raw)
@@ -92,8 +89,6 @@ class Settings:
         """The effective settings, as `GET /_emulator/config` shows them."""
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name == "extra":
-                continue
             value = getattr(self, f.name)
             out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
