@@ -7,7 +7,6 @@ Rules are strict on purpose ([choice]): a client bug should fail here, not in pr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from emulator import errors
@@ -23,7 +22,6 @@ MAX_TOKEN = 512
 KNOWN = ("modelId", "startTime", "endTime", "clientId", "clientIds", "apiKeyId", "memberUserIds",
          "page", "pageIndex", "pageSize", "maxResults", "nextToken")
 REQUIRED = ("modelId", "startTime", "endTime")
-_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,15 @@ class Paging:
         return self.max_results if self.token_style else self.page_size
 
 
+def _is_integer(raw: str) -> bool:
+    """ASCII digits with an optional leading minus: no '+', spaces, underscores or unicode digits
+    (all of which int() would accept)."""
+    digits = raw[1:] if raw[:1] == "-" else raw
+    return digits.isascii() and digits.isdigit()
+
+
 def _integer(name: str, raw: str, low: int, high: int, what: str = "") -> int:
-    if not _INTEGER.fullmatch(raw):
+    if not _is_integer(raw):
         raise errors.invalid_parameter(name, f'must be a base-10 integer, got "{errors.echo(raw)}"')
     # Longer than any int64 even with leading zeros trimmed: refuse before int() does the work
     # (and before Python's 4300-digit conversion limit turns it into an exception).

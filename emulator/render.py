@@ -53,14 +53,15 @@ def error(err: ApiError, request_id: str, host_id: str) -> bytes:
 @lru_cache(maxsize=None)
 def _row_template(model_type: ModelType, double: bool) -> str:
     """One row as it stands in the body, with `%` placeholders for its numbers:
-    `{"timestamp":%d,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%d.%s,\\"timestamp\\":%d}"}`.
+    `{"timestamp":%s,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%d.%s,\\"timestamp\\":%s}"}`
+    (the timestamp, twice in a row, is converted to text once).
     The keys are fixed and the numbers need no escaping, so escaping the template once is the
     same as escaping every row's text (json.dumps applied once per encoding level)."""
     counts = ",".join(f'"{c.key}":%d' for c in model_type.columns[:-1])
-    values = json.dumps("{" + counts + ',"total_amount":%d.%s,"timestamp":%d}')
+    values = json.dumps("{" + counts + ',"total_amount":%d.%s,"timestamp":%s}')
     if double:
         values = json.dumps(values)
-    return '{"timestamp":%d,"values":' + values + "}"
+    return '{"timestamp":%s,"values":' + values + "}"
 
 
 @lru_cache(maxsize=None)
@@ -78,7 +79,7 @@ def rows_json(page: Page, double: bool) -> str:
     k = w + 3  # timestamp, the counts, the amount's integer and decimal parts, timestamp in values
     flat = page.flat
     args: list[Any] = [0] * (count * k)
-    stamps = range(page.first, page.first + count * page.timeline.step, page.timeline.step)
+    stamps = list(map(str, range(page.first, page.first + count * page.timeline.step, page.timeline.step)))
     args[0::k] = stamps
     args[k - 1::k] = stamps
     for c in range(w - 1):

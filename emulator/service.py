@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import random
 import time
 import traceback
 from dataclasses import dataclass
@@ -37,9 +38,13 @@ API_VERSION = "20240611"
 log = logging.getLogger("emulator")
 
 
+_ids = random.Random()  # request ids only, never data: seeded from the OS, reseeded in forked children
+os.register_at_fork(after_in_child=_ids.seed)
+
+
 def new_request_id() -> str:
     """A request id in the service's form, 592A27EF-26D3-1434-98C1-97AD63337852: random, never data."""
-    h = os.urandom(16).hex().upper()
+    h = f"{_ids.getrandbits(128):032X}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
