@@ -79,8 +79,9 @@ class Service:
         started = time.perf_counter()
         arrived = dt.datetime.now(dt.timezone.utc)
         request_id = new_request_id()
+        access_key = claimed_access_key(req)  # unverified: for fault rules and the journal
         try:
-            body = await self._pipeline(req, request_id, arrived)
+            body = await self._pipeline(req, request_id, arrived, access_key)
             reply = Reply(200, body, request_id)
         except ApiError as err:
             reply = Reply(err.status, render.error(err, request_id, self.settings.host_id), request_id, err.code)
@@ -91,11 +92,11 @@ class Service:
             reply = Reply(500, render.error(err, request_id, self.settings.host_id), request_id, err.code)
         self.journal.record(JournalEntry(
             arrived.timestamp(), req.method, req.path, req.raw_query,
-            claimed_access_key(req), reply.status, reply.error_code, request_id,
+            access_key, reply.status, reply.error_code, request_id,
             round((time.perf_counter() - started) * 1000, 3)))
         return reply
 
-    async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime) -> bytes:
+    async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime, access_key: str | None) -> bytes:
         # The order of checks, written once:
         #  1. routing: this path and GET, else 404 InvalidAction.NotFound
         #  2. x-acs-action / x-acs-version, when sent, must name this API
@@ -115,7 +116,7 @@ class Service:
             raise ApiError(errors.INVALID_ACTION, f"Specified action {errors.echo(action)} is not valid for {API_PATH}; expected {API_ACTION}.")
         if version is not None and version != API_VERSION:
             raise ApiError(errors.INVALID_VERSION, f"Specified version {errors.echo(version)} is not valid; expected {API_VERSION}.")
-        injection = self.faults.injection_for(req, claimed_access_key(req))
+        injection = self.faults.injection_for(req, access_key)
         if injection is not None:
             if injection.delay_ms:
                 await asyncio.sleep(injection.delay_ms / 1000)

@@ -56,12 +56,6 @@ class Page:
         return self.timeline.bucket(self.offset)
 
     @property
-    def rows(self) -> list[tuple[int, tuple[int, ...]]]:
-        """(bucket start, figures) pairs: a convenience for callers that want rows one by one."""
-        w = len(self.model.type.columns)
-        return [(self.first + i * self.timeline.step, tuple(self.flat[i * w:(i + 1) * w])) for i in range(self.count)]
-
-    @property
     def next_offset(self) -> int | None:
         end = self.offset + self.limit
         return end if end < self.timeline.total else None
