@@ -51,17 +51,18 @@ def error(err: ApiError, request_id: str, host_id: str) -> bytes:
 
 
 @lru_cache(maxsize=None)
-def _row_template(model_type: ModelType, double: bool) -> str:
+def _row_template(model_type: ModelType, double: bool) -> bytes:
     """One row as it stands in the body, with `%` placeholders for its numbers:
     `{"timestamp":%s,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%d.%s,\\"timestamp\\":%s}"}`
     (the timestamp, twice in a row, is converted to text once).
     The keys are fixed and the numbers need no escaping, so escaping the template once is the
-    same as escaping every row's text (json.dumps applied once per encoding level)."""
+    same as escaping every row's text (json.dumps applied once per encoding level). Bytes, not
+    str: the rows are ASCII, and bytes formatting skips the text-width bookkeeping."""
     counts = ",".join(f'"{c.key}":%d' for c in model_type.columns[:-1])
     values = json.dumps("{" + counts + ',"total_amount":%d.%s,"timestamp":%s}')
     if double:
         values = json.dumps(values)
-    return '{"timestamp":%s,"values":' + values + "}"
+    return ('{"timestamp":%s,"values":' + values + "}").encode("ascii")
 
 
 @lru_cache(maxsize=None)
@@ -69,34 +70,34 @@ def _columns_json(model_type: ModelType) -> str:
     return dumps([c.as_dict() for c in model_type.columns]).decode()
 
 
-def rows_json(page: Page, double: bool) -> str:
+def rows_json(page: Page, double: bool) -> bytes:
     """Every row of the page in one formatting call: the arguments are laid out column by
     column with slice assignments instead of row by row."""
     count = page.count
     if count == 0:
-        return ""
+        return b""
     w = len(page.model.type.columns)
     k = w + 3  # timestamp, the counts, the amount's integer and decimal parts, timestamp in values
     flat = page.flat
     args: list[Any] = [0] * (count * k)
-    stamps = list(map(str, range(page.first, page.first + count * page.timeline.step, page.timeline.step)))
+    stamps = [b"%d" % ts for ts in range(page.first, page.first + count * page.timeline.step, page.timeline.step)]
     args[0::k] = stamps
     args[k - 1::k] = stamps
     for c in range(w - 1):
         args[1 + c::k] = flat[c::w]
     amounts = flat[w - 1::w]
     args[w::k] = [m // 10_000 for m in amounts]
-    args[w + 1::k] = [_DECIMALS[m % 10_000] for m in amounts]
+    args[w + 1::k] = [DECIMALS[m % 10_000] for m in amounts]
     return _rows_template(page.model.type, double, count) % tuple(args)
 
 
 @lru_cache(maxsize=1024)
-def _rows_template(model_type: ModelType, double: bool, count: int) -> str:
-    return ",".join([_row_template(model_type, double)] * count)
+def _rows_template(model_type: ModelType, double: bool, count: int) -> bytes:
+    return b",".join([_row_template(model_type, double)] * count)
 
 
 # The decimals of an amount in 0.0001 元, as a float's repr prints them: 0.396, 1.0, 0.0001.
-_DECIMALS = tuple(f"{f:04d}".rstrip("0") or "0" for f in range(10_000))
+DECIMALS = tuple((f"{f:04d}".rstrip("0") or "0").encode("ascii") for f in range(10_000))
 
 
 _HEAD = ('{"requestId":"%s","success":true,"httpStatusCode":200,"data":{"modelId":%d,"modelName":%s,'
@@ -117,5 +118,4 @@ def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, siz
     The rows are ASCII, so they are encoded apart from the (UTF-8) model name."""
     head = _HEAD % (request_id, page.model.id, _q(page.model.name), page.timeline.granularity,
                     page.timeline.total, legacy_page, legacy_size, _columns_json(page.model.type))
-    return b"".join((head.encode("utf-8"), rows_json(page, double_encoded).encode("ascii"),
-                     (_TAIL % (size, next_token)).encode("ascii")))
+    return b"".join((head.encode("utf-8"), rows_json(page, double_encoded), (_TAIL % (size, next_token)).encode("ascii")))

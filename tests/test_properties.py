@@ -125,6 +125,6 @@ def test_weekends_are_quieter_and_nights_quieter_than_days(live: httpx.Client) -
 
 @given(st.integers(0, 10**12 - 1))
 def test_amounts_print_as_a_float_would(minor: int) -> None:
-    from emulator.render import _DECIMALS
+    from emulator.render import DECIMALS
 
-    assert f"{minor // 10_000}.{_DECIMALS[minor % 10_000]}" == repr(minor / 10_000)
+    assert f"{minor // 10_000}.{DECIMALS[minor % 10_000].decode()}" == repr(minor / 10_000)

@@ -11,7 +11,7 @@ Every figure is a sum over the selected keys, so parts always add up to their wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from emulator import errors
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
@@ -49,7 +49,7 @@ class Page:
     offset: int
     limit: int
     count: int
-    flat: Sequence[int]
+    flat: list[int]
 
     @property
     def first(self) -> int:

@@ -95,17 +95,17 @@ class UsageGenerator:
         """One key's figures for the 24 hours of a Shanghai day; they sum to `day(...)`."""
         return self._hours(model, key, day)
 
-    def days_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+    def days_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         """Σ over `keys` of `count` days from day `first`: flat, row-major, one figure per column
         (derived sums included, amount in minor units last)."""
         return self._total(self._daily_block, BLOCK_DAYS, model, keys, first, count)
 
-    def hours_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+    def hours_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         """Σ over `keys` of `count` hours from hour `first` of the window, flat like `days_total`."""
         return self._total(self._hourly_day, 24, model, keys, first, count)
 
     def _total(self, chunk: Callable[[Model, ApiKey, int], int], size: int, model: Model,
-               keys: tuple[ApiKey, ...], first: int, count: int) -> array:
+               keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         # Lanes never carry, so summing whole chunks over the keys first and cutting the page
         # out once is the same as cutting every key's part out and summing those.
         row = self.width(model) * LANE
@@ -121,7 +121,7 @@ class UsageGenerator:
         out = array("q", packed.to_bytes(count * row // 8, "little"))
         if sys.byteorder == "big":
             out.byteswap()
-        return out
+        return out.tolist()  # one conversion; the renderer slices lists much faster than arrays
 
     def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> int:
         out = array("q")
