@@ -191,7 +191,7 @@ def rss_mb(pid: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=5, help="duration of each wrk round (default 5)")
-    ap.add_argument("--rounds", type=int, default=2, help="A/B rounds per scenario (default 2)")
+    ap.add_argument("--rounds", type=int, default=4, help="A/B rounds per scenario (default 4; this machine varies ±15%% run to run)")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--startup-runs", type=int, default=10)
     ap.add_argument("--quick", action="store_true", help="2-second rounds, 3 start-up runs, no RESULTS.md")
@@ -243,14 +243,19 @@ def main(argv: list[str] | None = None) -> int:
 
 NOTES = """Notes on the figures (kept with the script, so each run's file carries them):
 - The 400 scenario's non-2xx count is expected: every one of its answers is a 400.
-- The 1-day p99 is close to its 10 ms target and crosses it in some runs: under wrk's closed
-  loop (16 connections) latency is about 16 / throughput, so p99 follows throughput, and this
-  machine's throughput varies by about ±15% from one run to the next (the same build measured
-  3,037 to 3,878 req/s in consecutive 5-second runs). Disabling or freezing the garbage collector
-  did not change it. A py-spy profile of the 1-day page under load is flat: uvicorn's writes and
-  the event loop are the largest items (about 18% and 8%), then formatting the rows (about 9%,
-  some 85 ns a number), then a long tail of 1-2% items (parameter parsing, policy evaluation,
-  token signing, the journal).
+- The 1-day p99 sits at the 10 ms target and crosses it in many runs. Under wrk's closed loop
+  (16 connections) latency is about 16 / throughput, so p99 follows throughput: the emulator's
+  p99/p50 (about 2.5) is the baseline's (about 2.3), and the baseline's own p99 ranged from 6.9 to
+  11.4 ms across the runs of 2026-11-28 on this machine, whose throughput varies by ±15% from one
+  run to the next (one build measured 3,037 to 3,878 req/s in consecutive 5-second runs).
+  Disabling or freezing the garbage collector did not change the tail. Meeting it every run
+  would need the 1-day page faster than the baseline app itself (it is at 0.8-0.9 of it).
+- What the profiles show (py-spy under wrk). 1-day page: uvicorn's writes and the event loop are
+  the largest items (about 18% and 8%), then formatting the rows, then a long tail of 1-2% items
+  (parameter parsing, policy evaluation, token signing, the journal). 366-day page: formatting
+  100 rows is about 40% (one bytes `%` call over ~800 numbers), uvicorn's writes 15%, summing
+  the keys' packed figures about 11%. What remains is per-number conversion to text; the next
+  step would be caching rendered rows, which the issue asks to avoid in favour of removing work.
 - Caches: generated figures are memoized per key (64-day blocks, single days; bounded LRU), so
   a repeated query measures the warm path. The first request for a new stretch of time pays
   for generating it: the cold cost is measured below, per key and day."""
@@ -284,19 +289,23 @@ def report(results: list[tuple[str, Load, Load]], startup: dict[str, float], mem
         lines.append(f"| {name} | {e.rps:.0f} | {e.p50_ms:.2f} | {e.p99_ms:.2f} | {e.errors} | {b.rps:.0f} | "
                      f"{b.p50_ms:.2f} / {b.p99_ms:.2f} | {e.rps / b.rps:.2f} |")
     base = by_name[SCENARIOS[0][0]][1].rps
+    year_base = by_name[SCENARIOS[2][0]][1].rps
+    # (target, measured, limit, "min" if measured must reach the limit, "max" if it must not pass it)
     checks = [
-        ("1-day hourly page ≥ 0.7 × baseline", one_day.rps / base, one_day.rps >= 0.7 * base),
-        ("1-day hourly page p99 ≤ 10 ms", one_day.p99_ms, one_day.p99_ms <= 10),
-        ("366-day daily page ≥ 0.5 × baseline", year.rps / by_name[SCENARIOS[2][0]][1].rps,
-         year.rps >= 0.5 * by_name[SCENARIOS[2][0]][1].rps),
-        ("366-day page costs ≤ 2 × the 1-day page (req/s ratio)", one_day.rps / year.rps, one_day.rps / year.rps <= 2),
-        ("in-process start-up ≤ 0.5 s (cold, imports included)", startup["in_process_cold"],
-         startup["in_process_cold"] <= 0.5),
-        ("CLI start-up ≤ 1.5 s", startup["cli"], startup["cli"] <= 1.5),
-        ("resident memory after load ≤ 100 MB", memory, memory <= 100),
+        ("1-day hourly page ≥ 0.7 × baseline (ratio)", one_day.rps / base, 0.7, "min"),
+        ("1-day hourly page p99 ≤ 10 ms", one_day.p99_ms, 10.0, "max"),
+        ("366-day daily page ≥ 0.5 × baseline (ratio)", year.rps / year_base, 0.5, "min"),
+        ("366-day page costs ≤ 2 × the 1-day page (req/s ratio)", one_day.rps / year.rps, 2.0, "max"),
+        ("in-process start-up ≤ 0.5 s (cold, imports included)", startup["in_process_cold"], 0.5, "max"),
+        ("CLI start-up ≤ 1.5 s", startup["cli"], 1.5, "max"),
+        ("resident memory after load ≤ 100 MB", memory, 100.0, "max"),
     ]
-    lines += ["", "| target | measured | met |", "|---|---:|---|"]
-    lines += [f"| {t} | {v:.3f} | {'yes' if ok else 'NO'} |" for t, v, ok in checks]
+    lines += ["", "| target | measured | met | margin |", "|---|---:|---|---:|"]
+    for name, value, limit, kind in checks:
+        ok = value >= limit if kind == "min" else value <= limit
+        margin = (value - limit if kind == "min" else limit - value) / limit
+        lines.append(f"| {name} | {value:.3f} | {'yes' if ok else 'NO'} | {margin:+.0%} |")
+    lines += ["", "Margin: how far inside (+) or outside (−) the target the measure is, relative to the target."]
     lines += ["", "Cold generation (nothing cached), µs per key and day: "
               + ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in generation.items())
               + " (hourly: all 24 hours of the day).", ""]
