@@ -46,16 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from emulator.web import protocol
     from emulator.web.app import create_app
 
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    from emulator.server import host_port, listen_socket
+
     try:
-        sock.bind((settings.host, settings.port))
+        sock = listen_socket(settings.host, settings.port)
     except OSError as exc:
         print(f"aicontent-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    port = sock.getsockname()[1]
-    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    banner = (f"aicontent-emulator listening on http://{shown_host}:{port} "
+    banner = (f"aicontent-emulator listening on http://{host_port(settings.host, sock.getsockname()[1])} "
               f"(seed {settings.seed}, auth {settings.auth}, workers {settings.workers})")
     if settings.workers > 1:
         # Workers are separate processes: each rebuilds the same settings from the environment.

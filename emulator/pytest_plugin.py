@@ -46,13 +46,17 @@ def aicontent_emulator_session(pytestconfig: pytest.Config) -> Iterator["Emulato
 
 @pytest.fixture
 def aicontent_emulator(aicontent_emulator_session: "Emulator") -> Iterator["Emulator"]:
+    from emulator.server import EmulatorError
+
     emu = aicontent_emulator_session
     emu.reset()
     yield emu
-    unexpected = list(emu.service.unexpected)
-    emu.reset()
-    if unexpected:
-        pytest.fail("a request failed inside the emulator:\n" + "\n".join(unexpected), pytrace=False)
+    try:
+        emu.check()
+    except EmulatorError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    finally:
+        emu.reset()
 
 
 @pytest.fixture

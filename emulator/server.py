@@ -30,6 +30,19 @@ from emulator.web.app import EmulatorApp
 START_TIMEOUT = 10.0
 
 
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A bound socket for uvicorn; binding first is how port 0 learns its port before serving."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def host_port(host: str, port: int) -> str:
+    """`host:port` as a URL wants it (IPv6 addresses in brackets)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 class EmulatorError(RuntimeError):
     """The emulator could not start, or a request inside it failed with a bug of ours."""
 
@@ -50,9 +63,7 @@ class Emulator:
     def start(self) -> "Emulator":
         if self._server is not None:
             return self
-        sock = socket.socket(socket.AF_INET6 if ":" in self.settings.host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.settings.host, self.settings.port))
+        sock = listen_socket(self.settings.host, self.settings.port)
         self._port = sock.getsockname()[1]
         config = uvicorn.Config(EmulatorApp(self.service), http=protocol.PATH, log_level="warning",
                                 access_log=False, lifespan="off", timeout_graceful_shutdown=2)
@@ -89,8 +100,7 @@ class Emulator:
     @property
     def endpoint(self) -> str:
         """`host:port`, what the SDK's `Config(endpoint=...)` wants (with protocol="http")."""
-        host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
-        return f"{host}:{self._port}"
+        return host_port(self.settings.host, self._port)
 
     @property
     def url(self) -> str:

@@ -80,7 +80,7 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, f.type, raw)
         for name, value in (overrides or {}).items():
-            if value is None and name != "fixtures":
+            if value is None:  # a flag that was not given: the variable or the default stands
                 continue
             values[name] = _coerce(name, _field_type(cls, name), value) if isinstance(value, str) else value
         return cls(**values)

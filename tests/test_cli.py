@@ -42,6 +42,19 @@ def test_custom_fixture_file(cli_processes: list, tmp_path: Path) -> None:
         assert get(c, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + DAY).json()["data"]["modelName"] == "自定义模型"
 
 
+def test_fixture_file_from_the_environment(cli_processes: list, tmp_path: Path) -> None:
+    from emulator.domain.scenario import default_fixture_path
+
+    doc = json.loads(default_fixture_path().read_text())
+    doc["models"][0]["name"] = "来自环境变量"
+    path = tmp_path / "env.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    proc, url = start_cli(env={"AICONTENT_EMULATOR_FIXTURES": str(path)})  # no --fixtures flag
+    cli_processes.append(proc)
+    with httpx.Client(base_url=url) as c:
+        assert get(c, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + DAY).json()["data"]["modelName"] == "来自环境变量"
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["--auth", "sometimes"], "auth must be one of"),
     (["--seed", "-1"], "seed must be"),

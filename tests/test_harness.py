@@ -90,6 +90,7 @@ def test_seeded_rate_is_repeatable(aicontent_emulator: Emulator, http: httpx.Cli
     ({}, "needs a code"),
     ({"code": "Throttling.User", "colour": "red"}, "unknown field"),
     ({"code": "Throttling.User", "match": {"path": "/"}}, "match"),
+    ({"code": "Throttling.User", "match": {"accessKeyId": 5}}, "accessKeyId"),
 ])
 def test_bad_fault_rules_are_refused_and_change_nothing(http: httpx.Client, rule: dict, fragment: str) -> None:
     r = http.post("/_emulator/faults", json=rule)

@@ -58,9 +58,12 @@ class ModelType:
         object.__setattr__(self, "columns", tuple(COLUMNS[k] for k in keys + ["total_amount"]))
         object.__setattr__(self, "sources", tuple(parts[k] for k in keys))
 
-    def expand(self, figures: tuple[int, ...]) -> tuple[int, ...]:
-        """Drawn figures (…, amount) → every column in order (derived sums included, amount last)."""
-        return tuple(sum(figures[i] for i in src) for src in self.sources) + (figures[-1],)
+    def expand_columns(self, drawn: list[list[int]]) -> list[list[int]]:
+        """Drawn figures column by column (calls, per-call metrics, amount) → every reported
+        column in order: the drawn ones, the derived sums, the amount last."""
+        derived = [[sum(parts) for parts in zip(*(drawn[i] for i in src))]
+                   for src in self.sources[len(drawn) - 1:]]
+        return drawn[:-1] + derived + drawn[-1:]
 
 
 MODEL_TYPES: dict[str, ModelType] = {

@@ -124,21 +124,11 @@ class UsageGenerator:
         return out.tolist()  # one conversion; the renderer slices lists much faster than arrays
 
     def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> int:
-        out = array("q")
-        for day in range(block * BLOCK_DAYS, (block + 1) * BLOCK_DAYS):
-            out.extend(model.type.expand(self._day(model, key, day)))
-        return _packed(out)
+        days = [self._day(model, key, day) for day in range(block * BLOCK_DAYS, (block + 1) * BLOCK_DAYS)]
+        return _packed(model.type.expand_columns([list(column) for column in zip(*days)]))
 
     def _make_hourly_day(self, model: Model, key: ApiKey, day: int) -> int:
-        columns = self._hour_columns(model, key, day)
-        derived = [[sum(parts) for parts in zip(*(columns[i] for i in src))]
-                   for src in model.type.sources[len(columns) - 1:]]
-        ordered = columns[:-1] + derived + columns[-1:]  # column order: drawn, derived, amount
-        w = len(ordered)
-        out = array("q", bytes(24 * w * 8))
-        for c, column in enumerate(ordered):
-            out[c::w] = array("q", column)
-        return _packed(out)
+        return _packed(model.type.expand_columns(self._hour_columns(model, key, day)))
 
     # -- generation -----------------------------------------------------------------------
     def _digest(self, tag: bytes, model: Model, key: ApiKey, day: int) -> bytes:
@@ -190,10 +180,15 @@ class UsageGenerator:
         return columns
 
 
-def _packed(figures: array) -> int:
+def _packed(columns: list[list[int]]) -> int:
+    """Columns of equal length → one big integer: row-major, a 64-bit lane per figure."""
+    w = len(columns)
+    out = array("q", bytes(len(columns[0]) * w * 8))
+    for c, column in enumerate(columns):
+        out[c::w] = array("q", column)
     if sys.byteorder == "big":
-        figures.byteswap()
-    return int.from_bytes(figures.tobytes(), "little")
+        out.byteswap()
+    return int.from_bytes(out.tobytes(), "little")
 
 
 @lru_cache(maxsize=None)

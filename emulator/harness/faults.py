@@ -104,6 +104,8 @@ class FaultBook:
         if code is None and delay == 0:
             raise FaultSpecError("a rule needs a code, a delayMs, or both")
         ak = match.get("accessKeyId")
+        if ak is not None and not isinstance(ak, str):
+            raise FaultSpecError("match.accessKeyId must be a string")
         with self._lock:
             rule = FaultRule(self._next_id, code, {k: str(v) for k, v in query.items()}, ak, times, float(rate),
                              delay, _rng=random.Random(self.seed * 1_000_003 + self._next_id))

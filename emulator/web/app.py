@@ -57,7 +57,7 @@ class EmulatorApp:
         req = WireRequest(
             method=scope["method"],
             path=scope["path"],
-            raw_path=(scope.get("raw_path") or scope["path"].encode()).decode("latin-1").partition("?")[0],
+            raw_path=(scope.get("raw_path") or scope["path"].encode()).decode("latin-1"),
             raw_query=scope.get("query_string", b"").decode("latin-1"),
             headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
             body=body,
