@@ -5,7 +5,8 @@
     python -m bench --quick       # shorter rounds, prints only
 
 Both servers run as separate processes on one uvicorn worker with the same settings (uvloop,
-httptools, no access log; the emulator through its own CLI) and are driven by wrk -t1 -c16 for the same duration, alternating
+httptools, no access log; the emulator through its own CLI) and are driven by wrk -t1 -c16 for the same
+duration, alternating
 A/B/A/B; the figures of each side are the medians of its rounds. Loopback only.
 """
 
@@ -191,7 +192,8 @@ def rss_mb(pid: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=5, help="duration of each wrk round (default 5)")
-    ap.add_argument("--rounds", type=int, default=4, help="A/B rounds per scenario (default 4; this machine varies ±15%% run to run)")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="A/B rounds per scenario (default 4; this machine varies ±15%% run to run)")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--startup-runs", type=int, default=10)
     ap.add_argument("--quick", action="store_true", help="2-second rounds, 3 start-up runs, no RESULTS.md")
@@ -274,7 +276,7 @@ def report(results: list[tuple[str, Load, Load]], startup: dict[str, float], mem
     lines = [
         "# Benchmark results",
         "",
-        f"- date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}",
         f"- command: `python -m bench --seconds {args.seconds:g} --rounds {args.rounds}` "

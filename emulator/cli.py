@@ -7,7 +7,7 @@ import os
 import signal
 import socket
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from emulator.settings import ENV_PREFIX, Settings, SettingsError
 
@@ -43,10 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn  # imported late so --help and bad flags answer at once
 
     from emulator.domain.scenario import ScenarioError
+    from emulator.server import host_port, listen_socket
     from emulator.web import protocol
     from emulator.web.app import create_app
-
-    from emulator.server import host_port, listen_socket
 
     try:
         sock = listen_socket(settings.host, settings.port)
@@ -64,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(banner, flush=True)
         _stop_with_status_zero()
         uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                    fd=sock.fileno(), http=protocol.PATH, log_level=settings.log_level, access_log=False, lifespan="off",
+                    fd=sock.fileno(), http=protocol.PATH, log_level=settings.log_level, access_log=False,
+                    lifespan="off",
                     timeout_graceful_shutdown=2)
         return 0
     try:

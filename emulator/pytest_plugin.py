@@ -10,7 +10,8 @@ Options: `--aicontent-seed`, `--aicontent-auth` (or ini `aicontent_seed`, `aicon
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def _option(config: pytest.Config, name: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def aicontent_emulator_session(pytestconfig: pytest.Config) -> Iterator["Emulator"]:
+def aicontent_emulator_session(pytestconfig: pytest.Config) -> Iterator[Emulator]:
     from emulator.server import Emulator
 
     emu = Emulator(seed=int(_option(pytestconfig, "seed")), auth=_option(pytestconfig, "auth"))
@@ -45,7 +46,7 @@ def aicontent_emulator_session(pytestconfig: pytest.Config) -> Iterator["Emulato
 
 
 @pytest.fixture
-def aicontent_emulator(aicontent_emulator_session: "Emulator") -> Iterator["Emulator"]:
+def aicontent_emulator(aicontent_emulator_session: Emulator) -> Iterator[Emulator]:
     from emulator.server import EmulatorError
 
     emu = aicontent_emulator_session
@@ -60,5 +61,5 @@ def aicontent_emulator(aicontent_emulator_session: "Emulator") -> Iterator["Emul
 
 
 @pytest.fixture
-def aicontent_client(aicontent_emulator: "Emulator") -> Any:
+def aicontent_client(aicontent_emulator: Emulator) -> Any:
     return aicontent_emulator.client("admin")

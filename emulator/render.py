@@ -6,7 +6,7 @@ Framework-free so the same bytes come out of the ASGI app, the tests and the ben
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from emulator.domain.metrics import ModelType
@@ -50,7 +50,7 @@ def error(err: ApiError, request_id: str, host_id: str) -> bytes:
     return gateway_error(err, request_id, host_id) if err.shape == "gateway" else product_error(err, request_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _row_template(model_type: ModelType, double: bool) -> bytes:
     """One row as it stands in the body, with `%` placeholders for its numbers:
     `{"timestamp":%s,"values":"{\\"total_calls\\":%d,…,\\"total_amount\\":%d.%s,\\"timestamp\\":%s}"}`
@@ -65,7 +65,7 @@ def _row_template(model_type: ModelType, double: bool) -> bytes:
     return ('{"timestamp":%s,"values":' + values + "}").encode("ascii")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _columns_json(model_type: ModelType) -> str:
     return dumps([c.as_dict() for c in model_type.columns]).decode()
 
@@ -105,7 +105,7 @@ _HEAD = ('{"requestId":"%s","success":true,"httpStatusCode":200,"data":{"modelId
 _TAIL = ']},"maxResults":%d,"nextToken":"%s"}'
 
 
-@lru_cache(maxsize=None)
+@cache
 def _q(text: str) -> str:
     """A JSON string literal; cached, as the texts quoted per request are few (model names)."""
     return json.dumps(text, ensure_ascii=False)
@@ -118,4 +118,5 @@ def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, siz
     The rows are ASCII, so they are encoded apart from the (UTF-8) model name."""
     head = _HEAD % (request_id, page.model.id, _q(page.model.name), page.timeline.granularity,
                     page.timeline.total, legacy_page, legacy_size, _columns_json(page.model.type))
-    return b"".join((head.encode("utf-8"), rows_json(page, double_encoded), (_TAIL % (size, next_token)).encode("ascii")))
+    tail = (_TAIL % (size, next_token)).encode("ascii")
+    return b"".join((head.encode("utf-8"), rows_json(page, double_encoded), tail))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import uvicorn
 
@@ -60,7 +61,7 @@ class Emulator:
         self._port = 0
 
     # -- lifecycle --------------------------------------------------------------------------
-    def start(self) -> "Emulator":
+    def start(self) -> Emulator:
         if self._server is not None:
             return self
         sock = listen_socket(self.settings.host, self.settings.port)
@@ -86,7 +87,7 @@ class Emulator:
             self._thread.join(timeout=5)
         self._server, self._thread = None, None
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

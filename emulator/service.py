@@ -77,7 +77,7 @@ class Service:
 
     async def handle(self, req: WireRequest) -> Reply:
         started = time.perf_counter()
-        arrived = dt.datetime.now(dt.timezone.utc)
+        arrived = dt.datetime.now(dt.UTC)
         request_id = new_request_id()
         access_key = claimed_access_key(req)  # unverified: for fault rules and the journal
         try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 ENV_PREFIX = "AICONTENT_EMULATOR_"
 AUTH_MODES = ("off", "verify", "required")
@@ -71,7 +72,7 @@ class Settings:
     @classmethod
     def from_sources(
         cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-    ) -> "Settings":
+    ) -> Settings:
         """Defaults, then `AICONTENT_EMULATOR_<NAME>` variables, then explicit overrides (flags)."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}

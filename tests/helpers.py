@@ -65,7 +65,8 @@ def without_request_id(body: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
 
 
-BANNER = re.compile(r"aicontent-emulator listening on http://127\.0\.0\.1:(\d+) \(seed (\d+), auth (\w+), workers (\d+)\)")
+BANNER = re.compile(
+    r"aicontent-emulator listening on http://127\.0\.0\.1:(\d+) \(seed (\d+), auth (\w+), workers (\d+)\)")
 
 
 def start_cli(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:

@@ -17,7 +17,7 @@ ACTION, VERSION = "ModelRouterQueryCostModelDetail", "20240611"
 def acs3_headers(method: str, host: str, path: str, query: dict[str, str], ak: str, secret: str,
                  body: bytes = b"", when: dt.datetime | None = None, nonce: str | None = None,
                  extra: dict[str, str] | None = None) -> dict[str, str]:
-    when = when or dt.datetime.now(dt.timezone.utc)
+    when = when or dt.datetime.now(dt.UTC)
     headers = {
         "host": host,
         "x-acs-action": ACTION,

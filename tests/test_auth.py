@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
-
-from emulator.server import Emulator
 from helpers import API, DAY, MARCH_1, rows
 from signer import acs3_headers, roa_headers, url
+
+from emulator.server import Emulator
 
 QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
 
@@ -158,7 +159,7 @@ def test_replayed_nonce(emu: Emulator) -> None:
 
 @pytest.mark.parametrize("minutes, ok", [(-14, True), (14, True), (-16, False), (16, False)])
 def test_date_window(emu: Emulator, minutes: int, ok: bool) -> None:
-    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
     r = send(emu, signed(emu, when=when))
     assert (r.status_code == 200) == ok
     if not ok:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from helpers import DAY, MARCH_1, get, start_cli
+
 
 def test_port_zero_prints_the_port_and_serves(cli_processes: list) -> None:
     proc, url = start_cli()

@@ -10,17 +10,17 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_aicontent20240611.client import Client
 from alibabacloud_tea_openapi.models import Config
+from helpers import DAY, MARCH_1, get, without_request_id
 
 from emulator.server import Emulator
-from helpers import DAY, MARCH_1, get, without_request_id
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,8 @@ def container(engine: str) -> Iterator[tuple[str, int]]:
                     break
             except httpx.HTTPError:
                 pass
-            assert time.monotonic() < deadline, subprocess.run([engine, "logs", cid], capture_output=True, text=True).stderr
+            logs = subprocess.run([engine, "logs", cid], capture_output=True, text=True)
+            assert time.monotonic() < deadline, logs.stderr
             time.sleep(0.2)
         yield cid, port
     finally:
@@ -80,8 +81,8 @@ def test_the_image_serves_the_same_bytes_as_the_package(container: tuple[str, in
     q = {"modelId": 2, "startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY, "clientIds": "2,3"}
     with Emulator(seed=5, auth="off") as emu, httpx.Client(base_url=emu.url) as local:
         expected = without_request_id(get(local, **q).content)
-    from signer import acs3_headers, url
     from helpers import API
+    from signer import acs3_headers, url
 
     query = {k: str(v) for k, v in q.items()}
     headers = acs3_headers("GET", f"127.0.0.1:{port}", API, query, "LTAIEMULATORADMIN0000001",

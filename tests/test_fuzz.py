@@ -7,10 +7,12 @@ status and content type, and every 4xx carries one of the contract's error codes
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
+from helpers import API
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,7 +23,6 @@ from schemathesis.specs.openapi.checks import (
 
 from emulator.errors import CATALOGUE
 from emulator.server import Emulator
-from helpers import API
 
 FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
 

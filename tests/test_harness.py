@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
+from helpers import API, DAY, MARCH_1, get
 
 from emulator.server import Emulator
-from helpers import API, DAY, MARCH_1, get
 
 Q = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 
@@ -53,7 +53,8 @@ def test_fault_rules_match_count_and_clear(http: httpx.Client) -> None:
     assert [get(http, **{**Q, "modelId": 2}).status_code for _ in range(3)] == [500, 500, 200]
     listed = http.get("/_emulator/faults").json()
     assert listed[0]["hits"] == 2 and listed[0]["times"] == 0
-    http.post("/_emulator/faults", json={"code": "Throttling.User", "match": {"accessKeyId": "LTAIEMULATORREADONLY0001"}})
+    http.post("/_emulator/faults",
+              json={"code": "Throttling.User", "match": {"accessKeyId": "LTAIEMULATORREADONLY0001"}})
     assert get(http, **Q).status_code == 200  # unsigned: acts as admin, matches no key rule
     assert http.delete("/_emulator/faults").json() == {"cleared": True}
     assert http.get("/_emulator/faults").json() == []
@@ -190,7 +191,8 @@ def test_seed(aicontent_emulator):
 
 def test_the_plugin_works_for_a_newcomer(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_newcomer=NEWCOMER_TEST)
-    result = pytester.runpytest_subprocess("--aicontent-seed", "42", "--aicontent-auth", "required", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("--aicontent-seed", "42", "--aicontent-auth", "required",
+                                           "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
 
 

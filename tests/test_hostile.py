@@ -4,14 +4,14 @@ server answers normally right after."""
 from __future__ import annotations
 
 import socket
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from emulator.server import Emulator
 from helpers import API, DAY, MARCH_1
 from signer import acs3_headers
+
+from emulator.server import Emulator
 
 OK = f"modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}"
 ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")

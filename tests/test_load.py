@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from helpers import API, DAY, MARCH_1, start_cli, without_request_id
 
 CLIENTS, PER_CLIENT = 200, 10

@@ -15,7 +15,7 @@ from emulator.domain.query import Selection
 from emulator.domain.scenario import ScenarioError, default_fixture_path, load_scenario
 from emulator.errors import ApiError
 
-NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 CTX = RequestContext("10.1.2.3", False, NOW)
 
 
@@ -37,7 +37,8 @@ def test_no_statement_is_an_implicit_deny() -> None:
     assert decide(allow("ecs:*")) == "ImplicitDeny"
 
 
-@pytest.mark.parametrize("pattern", ["*", "aicontent:*", "aicontent:ModelRouter*", "AICONTENT:modelrouterquerycostmodeldetail",
+@pytest.mark.parametrize("pattern", ["*", "aicontent:*", "aicontent:ModelRouter*",
+                                     "AICONTENT:modelrouterquerycostmodeldetail",
                                      "aicontent:ModelRouterQueryCostModel?etail", ["ecs:*", "aicontent:Model*"]])
 def test_wildcards_allow(pattern: object) -> None:
     assert decide(allow(pattern)) == "Allow"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
+from helpers import DAY, add_rows, all_rows, get, rows, ts, without_request_id
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.server import Emulator
-from helpers import DAY, add_rows, all_rows, get, rows, ts, without_request_id
 
 WINDOW_START, WINDOW_END = ts(2023, 1, 1), ts(2031, 1, 1)
 PROPS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -47,7 +47,8 @@ def test_token_walk_equals_page_walk_equals_full_list(live: httpx.Client, model:
 
 
 @PROPS
-@given(model=models, day=st.integers(0, 8 * 365 - 10), clients=st.sampled_from([{}, {"clientId": 2}, {"clientIds": "3,4"}]))
+@given(model=models, day=st.integers(0, 8 * 365 - 10),
+       clients=st.sampled_from([{}, {"clientId": 2}, {"clientIds": "3,4"}]))
 def test_a_day_equals_the_sum_of_its_hours(live: httpx.Client, model: int, day: int, clients: dict) -> None:
     start = WINDOW_START + day * DAY
     daily = all_rows(live, modelId=model, startTime=start, endTime=start + 8 * DAY, **clients)
@@ -75,7 +76,8 @@ def test_a_department_equals_the_sum_of_its_parts(live: httpx.Client, model: int
 
 
 @PROPS
-@given(model=models, start=starts, span=st.integers(3600, 60 * DAY), pair=st.sampled_from([(1, 2), (2, 3), (3, 4), (1, 4)]))
+@given(model=models, start=starts, span=st.integers(3600, 60 * DAY),
+       pair=st.sampled_from([(1, 2), (2, 3), (3, 4), (1, 4)]))
 def test_client_ids_equal_the_sum_of_each(live: httpx.Client, model: int, start: int, span: int, pair: tuple) -> None:
     q = {"modelId": model, "startTime": start, "endTime": start + span}
     a, b = (all_rows(live, **q, clientId=d) for d in pair)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
+from helpers import DAY, MARCH_1
 
 from emulator.server import Emulator
-from helpers import DAY, MARCH_1
 
 Request = models.ModelRouterQueryCostModelDetailRequest
 

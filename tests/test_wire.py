@@ -7,12 +7,12 @@ import re
 
 import httpx
 import pytest
-
 from helpers import API, DAY, MARCH_1, get, rows
 
 BASE = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 GATEWAY_KEYS = ["RequestId", "HostId", "Code", "Message", "Recommend"]
-PRODUCT_KEYS = ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data", "Code", "Message", "RequestId"]
+PRODUCT_KEYS = ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data",
+                "Code", "Message", "RequestId"]
 UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 
 
@@ -30,7 +30,8 @@ def test_success_body_shape_and_headers(http: httpx.Client) -> None:
     assert (data["total"], data["page"], data["pageSize"], body["maxResults"]) == (24, 1, 20, 20)
     assert data["columns"][0] == {"key": "total_calls", "label": "调用次数", "sortable": True, "unit": "次"}
     assert data["columns"][-1] == {"key": "total_amount", "label": "消费金额", "sortable": True, "unit": "元"}
-    assert [c["key"] for c in data["columns"]] == ["total_calls", "input_tokens", "output_tokens", "total_tokens", "total_amount"]
+    assert [c["key"] for c in data["columns"]] == [
+        "total_calls", "input_tokens", "output_tokens", "total_tokens", "total_amount"]
     assert len(data["rows"]) == 20 and body["nextToken"]
     first = data["rows"][0]
     assert list(first) == ["timestamp", "values"] and first["timestamp"] == MARCH_1

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from emulator.auth.policy import Policy, PolicyError, parse_policy
 from emulator.domain.scenario import Scenario, ScenarioError

@@ -13,8 +13,9 @@ import datetime as dt
 import fnmatch
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 ACTION = "aicontent:ModelRouterQueryCostModelDetail"
 RESOURCE = "acs:aicontent:*:*:*"  # the API's resource type is "All Resource" [doc]
@@ -45,7 +46,7 @@ def _ip_in(value: str, nets: list[str]) -> bool:
 
 def _time(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _like(value: str, patterns: list[str]) -> bool:

@@ -96,7 +96,7 @@ def request_time(req: WireRequest, claim: Claim) -> dt.datetime:
     if claim.scheme == ACS3:
         raw = req.header("x-acs-date") or ""
         try:
-            return dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+            return dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
         except ValueError:
             raise _incomplete("x-acs-date must be an ISO 8601 UTC time like 2026-01-02T03:04:05Z") from None
     raw = req.header("date") or ""

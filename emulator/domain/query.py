@@ -10,8 +10,8 @@ Every figure is a sum over the selected keys, so parts always add up to their wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from emulator import errors
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from emulator.domain.metrics import MODEL_TYPES, PRICEABLE, ModelType
 
@@ -209,7 +210,8 @@ class _Builder:
         for dep in deps.values():
             parent = deps.get(dep.parent_id) if dep.parent_id is not None else None
             if dep.parent_id is not None and (parent is None or parent.organization_id != dep.organization_id):
-                raise self.fail(f"department {dep.id} names parent {dep.parent_id}, not a department of its organization")
+                raise self.fail(f"department {dep.id} names parent {dep.parent_id}, "
+                                "not a department of its organization")
         for key in keys.values():
             if key.member_id is not None and members.get(key.member_id, None) is None:
                 raise self.fail(f"API key {key.id} names member {key.member_id}, which does not exist")
@@ -260,7 +262,8 @@ class _Builder:
             if not yuan.is_finite() or yuan < 0 or per < 1:
                 raise ValueError
         except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
-            raise self.fail(f'model {model_id}: price of {metric} must look like {{"yuan": "0.0008", "per": 1000}}') from exc
+            raise self.fail(f'model {model_id}: price of {metric} must look like '
+                            '{"yuan": "0.0008", "per": 1000}') from exc
         return Fraction(yuan) * MINOR_PER_YUAN / per
 
     def api_key(self, k: dict[str, Any], dep_id: int) -> ApiKey:

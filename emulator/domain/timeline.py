@@ -32,7 +32,7 @@ class Timeline:
     total: int
 
     @classmethod
-    def for_span(cls, start: int, end: int, hourly_max_days: int) -> "Timeline":
+    def for_span(cls, start: int, end: int, hourly_max_days: int) -> Timeline:
         """Buckets overlapping [start, end); the span decides the granularity."""
         if end - start <= hourly_max_days * DAY:
             step, first = HOUR, start // HOUR * HOUR

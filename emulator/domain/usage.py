@@ -27,10 +27,10 @@ import hashlib
 import struct
 import sys
 from array import array
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from itertools import accumulate
 from math import lcm
-from typing import Callable
 
 from emulator.domain.scenario import ApiKey, Model
 from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
@@ -191,7 +191,7 @@ def _packed(columns: list[list[int]]) -> int:
     return int.from_bytes(out.tobytes(), "little")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
     """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units)."""
     prices = dict(model.prices)

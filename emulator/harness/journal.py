@@ -28,7 +28,7 @@ class JournalEntry:
     @property
     def time(self) -> str:
         """When the request arrived, ISO 8601 UTC (formatted when read, not on the request path)."""
-        return dt.datetime.fromtimestamp(self.arrived, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return dt.datetime.fromtimestamp(self.arrived, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def public(self) -> dict[str, Any]:
         out = asdict(self)

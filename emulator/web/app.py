@@ -9,7 +9,8 @@ health, config, reset, faults, journal and the OpenAPI docs.
 from __future__ import annotations
 
 import os
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from emulator import __version__, render
 from emulator.service import Service
