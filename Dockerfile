@@ -2,12 +2,15 @@
 #   docker build -t aicontent-emulator .
 #   docker run --rm -p 8080:8080 aicontent-emulator
 # Configure with AICONTENT_EMULATOR_* variables (seed, auth, fixtures, log_level, ...).
-# Where the registry's base image cannot be pulled, scripts/build-image.sh builds one locally
-# and passes --build-arg BASE_IMAGE=...; a wheelhouse/ folder, if present, is installed
-# offline instead of building from source.
+# From the repository root the context is the package's sources (.dockerignore keeps out the
+# rest) and pip installs them with their dependencies from the index. Where that index or the
+# base image cannot be reached, scripts/build-image.sh builds a base image locally, passes
+# --build-arg BASE_IMAGE=..., and uses a context holding only this file and wheelhouse/*.whl,
+# which are then installed offline.
 ARG BASE_IMAGE=python:3.12-slim
 
 FROM ${BASE_IMAGE} AS build
+LABEL aicontent-emulator.stage=build
 COPY . /src
 RUN python3 -m venv /opt/venv \
  && if ls /src/wheelhouse/*.whl >/dev/null 2>&1; then \
@@ -19,6 +22,7 @@ RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM ${BASE_IMAGE}
+LABEL aicontent-emulator.stage=final
 COPY --from=build /opt/venv /opt/venv
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin emulator
 USER 10001

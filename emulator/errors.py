@@ -1,7 +1,9 @@
 """The one error catalogue: every rejection the emulator can give, framework-free.
 
-An `ApiError` carries status, code, message and the body shape it is rendered in; the web layer
-has one renderer per shape (`emulator.web.render`). Nothing here knows about HTTP libraries.
+An `ApiError` carries what the client sees (status, code, message, body shape) apart from the
+emulator's own explanation (`reason`): where the real gateway's fixed text is known, the message
+is exactly that text, and the reason goes into the `x-emulator-reason` header and the journal.
+Where the text is the emulator's choice (validation), message and reason are the same.
 """
 
 from __future__ import annotations
@@ -18,20 +20,23 @@ MAX_ECHO = 64  # how much of a client's value a message repeats
 class ErrorSpec:
     status: int
     code: str
-    message: str  # the default message, used by fault injection and where no detail applies
+    message: str  # the real service's text where known
     shape: Shape
 
 
 class ApiError(Exception):
-    """A rejection the client sees, with its status, code, message and body shape."""
+    """A rejection the client sees, and why the emulator gave it."""
 
-    def __init__(self, spec: ErrorSpec, message: str | None = None) -> None:
+    def __init__(self, spec: ErrorSpec, message: str | None = None, reason: str | None = None,
+                 retry_after_ms: int | None = None) -> None:
         self.spec = spec
         self.status = spec.status
         self.code = spec.code
         self.shape: Shape = spec.shape
         self.message = message if message is not None else spec.message
-        super().__init__(f"{self.code}: {self.message}")
+        self.reason = reason if reason is not None else (message if message is not None else None)
+        self.retry_after_ms = retry_after_ms
+        super().__init__(f"{self.code}: {self.reason or self.message}")
 
 
 def _spec(status: int, code: str, message: str, shape: Shape) -> ErrorSpec:
@@ -46,33 +51,33 @@ PERMISSION_DENIED = _spec(403, "B.Permission.DeniedException", "鉴权失败或�
 ORG_NOT_EXIST = _spec(
     403, "B.Permission.OrgNoExistException", "组织不存在,请主账号开通权限后再试,或联系管理员", "product")
 
-# Gateway errors [choice]: as Alibaba Cloud's API gateway returns them.
-MISSING_PARAMETER = _spec(
+# Gateway errors, with the real gateway's fixed texts where they are known [gw].
+MISSING_PARAMETER = _spec(  # the message names the parameter [choice]
     400, "MissingParameter",
     "The input parameter that is mandatory for processing this request is not supplied.", "gateway")
 INVALID_PARAMETER = _spec(400, "InvalidParameter", "The specified parameter is not valid.", "gateway")
 INCOMPLETE_SIGNATURE = _spec(
     400, "IncompleteSignature", "The request signature does not conform to Aliyun standards.", "gateway")
 SIGNATURE_MISMATCH = _spec(
-    400, "SignatureDoesNotMatch",
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your key and signing method.", "gateway")
+    400, "SignatureDoesNotMatch", "Specified signature does not match our calculation.", "gateway")
 ACCESS_KEY_NOT_FOUND = _spec(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.", "gateway")
 TIMESTAMP_EXPIRED = _spec(
-    400, "InvalidTimeStamp.Expired",
-    "Specified time stamp or date value is expired.", "gateway")
+    400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", "gateway")
+TIMESTAMP_FORMAT = _spec(
+    400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.", "gateway")
 NONCE_USED = _spec(400, "SignatureNonceUsed", "Specified signature nonce was used already.", "gateway")
-INVALID_ACTION = _spec(400, "InvalidAction", "Specified api is not found, please check your url and method.", "gateway")
+INVALID_ACTION = _spec(  # [choice]: the real text is unknown
+    400, "InvalidAction", "Specified parameter Action is not valid.", "gateway")
 INVALID_VERSION = _spec(400, "InvalidVersion", "Specified parameter Version is not valid.", "gateway")
 ACTION_NOT_FOUND = _spec(
     404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.", "gateway")
-THROTTLING = _spec(429, "Throttling.User", "Request was denied due to user flow control.", "gateway")
+THROTTLING = _spec(400, "Throttling.User", "Request was denied due to user flow control.", "gateway")
 
 CATALOGUE: dict[str, ErrorSpec] = {
     s.code: s
     for s in (
         UNKNOWN_ERROR, PERMISSION_DENIED, ORG_NOT_EXIST, MISSING_PARAMETER, INVALID_PARAMETER,
-        INCOMPLETE_SIGNATURE, SIGNATURE_MISMATCH, ACCESS_KEY_NOT_FOUND, TIMESTAMP_EXPIRED,
+        INCOMPLETE_SIGNATURE, SIGNATURE_MISMATCH, ACCESS_KEY_NOT_FOUND, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT,
         NONCE_USED, INVALID_ACTION, INVALID_VERSION, ACTION_NOT_FOUND, THROTTLING,
     )
 }
@@ -93,3 +98,12 @@ def missing_parameter(name: str) -> ApiError:
 
 def invalid_parameter(name: str, reason: str) -> ApiError:
     return ApiError(INVALID_PARAMETER, f'The parameter "{name}" is invalid: {reason}.')
+
+
+def not_found(method: str, path: str) -> ApiError:
+    return ApiError(ACTION_NOT_FOUND, reason=f"no API answers {method} {echo(path)}")
+
+
+def rejected(spec: ErrorSpec, reason: str) -> ApiError:
+    """An error with the real fixed text and the emulator's reason beside it."""
+    return ApiError(spec, reason=reason)

@@ -1,4 +1,4 @@
-"""Syntax of the request parameters (CONTRACT §2): decoded query pairs → Selection + Paging.
+"""Syntax of the request parameters (README "The request"): decoded query pairs → Selection + Paging.
 
 Only what can be judged from the request alone is checked here; whether a model, department,
 member or key exists is the domain's question, asked once the caller is known.
@@ -64,32 +64,36 @@ def _id_list(name: str, raw: str, allow_empty: bool) -> tuple[int, ...]:
         if allow_empty:
             return ()
         raise errors.invalid_parameter(name, "must list at least one id, comma-separated")
-    ids = tuple(_integer(name, part, 1, INT64_MAX, f"ids must be positive, got {part}") for part in raw.split(","))
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise errors.invalid_parameter(name, f"lists id {dup} more than once")
-    return ids
+    ids: list[int] = []
+    seen: set[int] = set()
+    for part in raw.split(","):
+        value = _integer(name, part, 1, INT64_MAX, f"ids must be positive, got {errors.echo(part)}")
+        if value in seen:
+            raise errors.invalid_parameter(name, f"lists id {value} more than once")
+        seen.add(value)
+        ids.append(value)
+    return tuple(ids)
 
 
 def parse(pairs: list[tuple[str, str]], max_span_days: int) -> tuple[Selection, Paging]:
     given: dict[str, str] = {}
-    for name, value in pairs:
+    for name, text in pairs:
         if name not in KNOWN:
             continue  # unknown parameters are ignored, as gateways do
         if name in given:
             raise errors.invalid_parameter(name, "was given more than once")
-        given[name] = value
+        given[name] = text
     for name in REQUIRED:
         if name not in given:
             raise errors.missing_parameter(name)
 
     model_id = _integer("modelId", given["modelId"], 1, INT64_MAX, "must be a positive model id")
-    times = {}
+    times: dict[str, int] = {}
     for name in ("startTime", "endTime"):
-        value = _integer(name, given[name], 0, INT64_MAX, "must be a Unix time in seconds, not negative")
-        if value >= MILLISECONDS_FROM:
-            raise errors.invalid_parameter(name, f"must be a Unix time in seconds; {value} looks like milliseconds")
-        times[name] = value
+        seconds = _integer(name, given[name], 0, INT64_MAX, "must be a Unix time in seconds, not negative")
+        if seconds >= MILLISECONDS_FROM:
+            raise errors.invalid_parameter(name, f"must be a Unix time in seconds; {seconds} looks like milliseconds")
+        times[name] = seconds
     start, end = times["startTime"], times["endTime"]
     if end <= start:
         raise errors.invalid_parameter("endTime", f"must be later than startTime ({start}), got {end}")
@@ -100,7 +104,8 @@ def parse(pairs: list[tuple[str, str]], max_span_days: int) -> tuple[Selection, 
 
     if "clientId" in given and "clientIds" in given:
         raise errors.invalid_parameter("clientIds", "cannot be combined with clientId; use one of them")
-    departments, departments_from = None, "clientId"
+    departments: tuple[int, ...] | None = None
+    departments_from = "clientId"
     if "clientId" in given:
         departments = (_integer("clientId", given["clientId"], 1, INT64_MAX, "must be a positive department id"),)
     elif "clientIds" in given:
@@ -121,7 +126,8 @@ def parse(pairs: list[tuple[str, str]], max_span_days: int) -> tuple[Selection, 
         max_results = _integer("maxResults", given["maxResults"], 1, MAX_PAGE_SIZE)
     token = given.get("nextToken", "")
     if len(token) > MAX_TOKEN:
-        raise errors.invalid_parameter("nextToken", f"is longer than {MAX_TOKEN} characters; it is not one this API issued")
+        raise errors.invalid_parameter(
+            "nextToken", f"is longer than {MAX_TOKEN} characters; it is not one this API issued")
 
     selection = Selection(model_id, start, end, departments, members, api_key, departments_from)
     paging = Paging("maxResults" in given or "nextToken" in given, page, page_size, max_results, token)

@@ -1,4 +1,4 @@
-"""Bodies as bytes: one renderer per shape (success, gateway error, product error), CONTRACT §3–4.
+"""Bodies as bytes: one renderer per shape (success, gateway error in JSON or XML, product error).
 
 Framework-free so the same bytes come out of the ASGI app, the tests and the benchmarks.
 """
@@ -6,6 +6,7 @@ Framework-free so the same bytes come out of the ASGI app, the tests and the ben
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from emulator.domain.query import Page
 from emulator.errors import ApiError
 
 CONTENT_TYPE = "application/json;charset=utf-8"
+XML_CONTENT_TYPE = "text/xml;charset=utf-8"  # exactly what the SDK checks before parsing XML
 RECOMMEND = "https://api.aliyun.com/troubleshoot?q={code}&product=AiContent&requestId={rid}"
 
 
@@ -21,7 +23,7 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def gateway_error(err: ApiError, request_id: str, host_id: str) -> bytes:
+def gateway_error_json(err: ApiError, request_id: str, host_id: str) -> bytes:
     return dumps({
         "RequestId": request_id,
         "HostId": host_id,
@@ -31,23 +33,70 @@ def gateway_error(err: ApiError, request_id: str, host_id: str) -> bytes:
     })
 
 
-def product_error(err: ApiError, request_id: str) -> bytes:
-    """The service's own body [doc], plus Code/Message/RequestId that the SDKs raise with [choice]."""
-    return dumps({
-        "requestId": request_id,
-        "success": False,
-        "errCode": err.code,
-        "errMessage": err.message,
-        "httpStatusCode": err.status,
-        "data": None,
-        "Code": err.code,
-        "Message": err.message,
-        "RequestId": request_id,
-    })
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def error(err: ApiError, request_id: str, host_id: str) -> bytes:
-    return gateway_error(err, request_id, host_id) if err.shape == "gateway" else product_error(err, request_id)
+def _xml_text(text: str) -> str:
+    """Text as XML character data: markup escaped, characters XML 1.0 forbids shown as \\xNN."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _XML_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def gateway_error_xml(err: ApiError, request_id: str, host_id: str) -> bytes:
+    """The gateway's XML error body, byte for byte in the form the real gateway sends [gw]."""
+    recommend = RECOMMEND.format(code=err.code, rid=request_id).replace("]]>", "]]]]><![CDATA[>")
+    return (f"<?xml version='1.0' encoding='UTF-8'?><Error><RequestId>{_xml_text(request_id)}</RequestId>"
+            f"<HostId>{_xml_text(host_id)}</HostId><Code>{_xml_text(err.code)}</Code>"
+            f"<Message>{_xml_text(err.message)}</Message><Recommend><![CDATA[{recommend}]]></Recommend>"
+            f"</Error>").encode()
+
+
+def product_error(err: ApiError, request_id: str, form: str, host_id: str) -> bytes:
+    """The service's own error body in the chosen form of the unknown:
+    `documented` [doc] only the reference's fields; `both` adds Code/Message/RequestId, which the
+    SDKs raise with; `gateway` is the gateway's shape with the product code."""
+    if form == "gateway":
+        return gateway_error_json(err, request_id, host_id)
+    body: dict[str, Any] = {"requestId": request_id, "success": False, "errCode": err.code,
+                            "errMessage": err.message, "httpStatusCode": err.status, "data": None}
+    if form == "both":
+        body.update({"Code": err.code, "Message": err.message, "RequestId": request_id})
+    return dumps(body)
+
+
+def error(err: ApiError, request_id: str, host_id: str, xml: bool, product_form: str) -> tuple[bytes, str]:
+    """(body, content type) of an error: gateway errors in XML unless the client accepts JSON;
+    product errors always JSON, in the current form."""
+    if err.shape == "product":
+        return product_error(err, request_id, product_form, host_id), CONTENT_TYPE
+    if xml:
+        return gateway_error_xml(err, request_id, host_id), XML_CONTENT_TYPE
+    return gateway_error_json(err, request_id, host_id), CONTENT_TYPE
+
+
+def accepts_json(accept: str | None) -> bool:
+    """Whether an Accept header asks for JSON: a media range `application/json` with q > 0.
+    `*/*` (what curl sends) and no Accept at all get the gateway's XML, as from the real gateway."""
+    if not accept or "json" not in accept.lower():
+        return False
+    for part in accept.split(","):
+        media, _, params = part.partition(";")
+        if media.strip().lower() != "application/json":
+            continue
+        q = next((p.split("=", 1)[1].strip() for p in params.split(";") if p.strip().lower().startswith("q=")), "1")
+        try:
+            if float(q) > 0:
+                return True
+        except ValueError:
+            return True
+    return False
+
+
+def header_text(text: str, limit: int = 1024) -> str:
+    """Text as a response header may carry it: printable ASCII, escapes for the rest, bounded."""
+    if not (text.isascii() and text.isprintable()):
+        text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @cache

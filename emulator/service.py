@@ -2,18 +2,23 @@
 
 `Service.handle` runs the whole pipeline in the order written once below. It knows nothing of
 ASGI or FastAPI; the web layer only turns a connection into a `WireRequest` and a `Reply` back.
+What a test may change while it runs (forms, the data clock) lives here, and `reset` returns
+it to the started settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
 import random
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from emulator import errors, params, render
 from emulator.auth.accounts import AccountBook, load_accounts
@@ -22,19 +27,21 @@ from emulator.auth.nonces import NonceCache
 from emulator.auth.permission import check_action, check_scope, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
 from emulator.domain import query
+from emulator.domain.clock import DataClock
 from emulator.domain.scenario import Scenario, load_scenario
 from emulator.domain.timeline import Timeline
 from emulator.domain.tokens import PageTokens
-from emulator.domain.usage import UsageGenerator
+from emulator.domain.usage import UsageGenerator, check_capacity
 from emulator.errors import ApiError
 from emulator.harness.faults import FaultBook
 from emulator.harness.journal import Journal, JournalEntry
-from emulator.settings import Settings
+from emulator.settings import FORMS, Settings
 from emulator.wire import WireRequest
 
 API_PATH = "/api/v1/modelRouter/open/billing/cost/model-detail"
 API_ACTION = "ModelRouterQueryCostModelDetail"
 API_VERSION = "20240611"
+UNEXPECTED_KEPT = 20  # tracebacks of our own bugs kept for the pytest plugin (the newest)
 log = logging.getLogger("emulator")
 
 
@@ -49,11 +56,30 @@ def new_request_id() -> str:
 
 
 @dataclass(frozen=True)
+class Forms:
+    """The forms of the unknowns in force (settings `FORMS`), switchable at run time."""
+
+    product_errors: str
+    values_encoding: str
+    empty_buckets: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Forms:
+        return cls(**{name: getattr(settings, name) for name in FORMS})
+
+    def public(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
 class Reply:
     status: int
     body: bytes
     request_id: str
+    content_type: str = render.CONTENT_TYPE
     error_code: str | None = None
+    reason: str | None = None
+    retry_after_ms: int | None = None
 
 
 class Service:
@@ -62,18 +88,40 @@ class Service:
         self.scenario: Scenario = load_scenario(settings.fixtures, settings.seed)
         self.accounts: AccountBook = load_accounts(self.scenario)
         self.usage = UsageGenerator(settings.seed, settings.data_start, settings.data_end)
+        check_capacity(self.usage, self.scenario)
         self.tokens = PageTokens(self.scenario.digest)
-        self.nonces = NonceCache(settings.nonce_ttl_minutes * 60)
+        self.nonces = NonceCache()
         self.faults = FaultBook(settings.seed)
         self.journal = Journal(settings.journal_size)
-        self.unexpected: list[str] = []  # tracebacks of bugs, surfaced by the pytest plugin
+        self.clock = DataClock(settings.now, settings.data_lag_minutes)
+        self.forms = Forms.of(settings)
+        self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
 
     def reset(self) -> None:
-        """Back to a clean start: no fault rules, no remembered nonces, an empty journal."""
+        """Back to the started state: no fault rules, nonces or journal; the started forms and clock."""
         self.faults.clear()
         self.nonces.clear()
         self.journal.clear()
         self.unexpected.clear()
+        self.clock.reset()
+        self.forms = Forms.of(self.settings)
+
+    def set_forms(self, **changes: str) -> Forms:
+        """Switch forms of the unknowns for this process; an unknown name or form raises ValueError."""
+        for name, value in changes.items():
+            if name not in FORMS or value not in FORMS[name]:
+                raise ValueError(f"{name}={value!r}: known forms are "
+                                 + "; ".join(f"{n}: {', '.join(v)}" for n, v in FORMS.items()))
+        self.forms = dataclasses.replace(self.forms, **changes)
+        return self.forms
+
+    def effective_config(self) -> dict[str, Any]:
+        """The settings with what was switched at run time in force (`GET /_emulator/config`)."""
+        out = self.settings.as_public_dict()
+        out.update(self.forms.public())
+        out["now"] = self.clock.now() if self.clock.fixed else None
+        out["data_lag_minutes"] = self.clock.lag_minutes
+        return out
 
     async def handle(self, req: WireRequest) -> Reply:
         started = time.perf_counter()
@@ -84,17 +132,21 @@ class Service:
             body = await self._pipeline(req, request_id, arrived, access_key)
             reply = Reply(200, body, request_id)
         except ApiError as err:
-            reply = Reply(err.status, render.error(err, request_id, self.settings.host_id), request_id, err.code)
+            reply = self._error_reply(err, req, request_id)
         except Exception:  # a bug of ours: answer like the service would, keep the evidence
             log.exception("unexpected error handling %s %s", req.method, req.path)
             self.unexpected.append(traceback.format_exc())
-            err = ApiError(errors.UNKNOWN_ERROR)
-            reply = Reply(500, render.error(err, request_id, self.settings.host_id), request_id, err.code)
-        self.journal.record(JournalEntry(
-            arrived.timestamp(), req.method, req.path, req.raw_query,
-            access_key, reply.status, reply.error_code, request_id,
-            round((time.perf_counter() - started) * 1000, 3)))
+            reply = self._error_reply(ApiError(errors.UNKNOWN_ERROR, reason="a bug in the emulator"), req,
+                                      request_id)
+        self.journal.record(JournalEntry.bounded(
+            arrived.timestamp(), req.method, req.path, req.raw_query, access_key, reply.status, reply.error_code,
+            request_id, round((time.perf_counter() - started) * 1000, 3), reply.reason))
         return reply
+
+    def _error_reply(self, err: ApiError, req: WireRequest, request_id: str) -> Reply:
+        xml = not render.accepts_json(req.header("accept"))
+        body, content_type = render.error(err, request_id, self.settings.host_id, xml, self.forms.product_errors)
+        return Reply(err.status, body, request_id, content_type, err.code, err.reason, err.retry_after_ms)
 
     async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime, access_key: str | None) -> bytes:
         # The order of checks, written once:
@@ -109,29 +161,31 @@ class Service:
         #  9. department scope of the caller: DeniedException
         # 10. the page token, bound to query and scope; then the page itself
         if req.path != API_PATH or req.method != "GET":
-            raise ApiError(errors.ACTION_NOT_FOUND,
-                           f"Specified api is not found, please check your url and method: {req.method} {errors.echo(req.path)}.")
+            raise errors.not_found(req.method, req.path)
         action, version = req.header("x-acs-action"), req.header("x-acs-version")
         if action is not None and action != API_ACTION:
-            raise ApiError(errors.INVALID_ACTION, f"Specified action {errors.echo(action)} is not valid for {API_PATH}; expected {API_ACTION}.")
+            raise errors.rejected(errors.INVALID_ACTION,
+                                  f"x-acs-action is {errors.echo(action)}; {API_PATH} is {API_ACTION}")
         if version is not None and version != API_VERSION:
-            raise ApiError(errors.INVALID_VERSION, f"Specified version {errors.echo(version)} is not valid; expected {API_VERSION}.")
+            raise errors.rejected(errors.INVALID_VERSION,
+                                  f"x-acs-version is {errors.echo(version)}; this API is version {API_VERSION}")
         injection = self.faults.injection_for(req, access_key)
         if injection is not None:
             if injection.delay_ms:
                 await asyncio.sleep(injection.delay_ms / 1000)
             if injection.error is not None:
                 raise injection.error
-        account = authenticate(req, self.settings.auth, self.accounts, self.nonces, now,
-                               self.settings.clock_skew_minutes)
-        selection, paging = params.parse(req.query, self.settings.max_span_days)
+        settings = self.settings
+        account = authenticate(req, settings.auth, self.accounts, self.nonces, now,
+                               settings.clock_skew_minutes, settings.nonce_ttl_minutes)
+        selection, paging = params.parse(req.query, settings.max_span_days)
         org = organization_of(account, self.scenario)
         check_action(account, RequestContext(req.client_ip, req.secure, now))
         model = query.model_of(self.scenario, selection.model_id)
         keys = query.select_keys(self.scenario, org, visible_departments(account, org), selection)
         check_scope(account, selection)
         fingerprint = self.tokens.fingerprint(scope_bytes(account, org), selection.canonical())
-        timeline = Timeline.for_span(selection.start, selection.end, self.settings.hourly_max_days)
+        timeline = Timeline.for_span(selection.start, selection.end, settings.hourly_max_days)
         if paging.token_style:
             offset = self.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
             legacy_page = offset // paging.size + 1
@@ -142,4 +196,4 @@ class Service:
         following = result.next_offset
         next_token = self.tokens.issue(following, fingerprint) if following is not None else ""
         return render.success(result, request_id, legacy_page, paging.size, paging.size, next_token,
-                              self.settings.values_encoding == "double")
+                              self.forms.values_encoding == "double")

@@ -1,7 +1,9 @@
 """One frozen settings object, built from CLI flags and environment variables and passed in.
 
 Nothing here is read at import time: `Settings.from_sources()` is called by the CLI, the
-`Emulator` helper and the pytest plugin, each with its own overrides.
+`Emulator` helper and the pytest plugin, each with its own overrides. What may change while the
+emulator runs (the forms of the unknowns, the data clock, usage events) lives in the service,
+which starts from these values and returns to them on reset.
 """
 
 from __future__ import annotations
@@ -9,14 +11,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.domain.clock import ClockError, parse_instant
+
 ENV_PREFIX = "AICONTENT_EMULATOR_"
 AUTH_MODES = ("off", "verify", "required")
-VALUES_ENCODINGS = ("single", "double")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+# The forms of the unknowns: each a setting, switchable at run time (`PATCH /_emulator/config`).
+FORMS: dict[str, tuple[str, ...]] = {
+    "product_errors": ("both", "documented", "gateway"),
+    "values_encoding": ("single", "double"),
+    "empty_buckets": ("zero", "omit"),
+}
 
 
 class SettingsError(ValueError):
@@ -32,12 +41,18 @@ class Settings:
     log_level: str = "info"
     auth: str = "verify"
     workers: int = 1
-    # Data shape ([choice] in CONTRACT sections 3 and 6).
+    # Data shape.
     hourly_max_days: int = 7  # spans up to this many days (inclusive) are answered hourly
     max_span_days: int = 366
     data_start: dt.date = dt.date(2023, 1, 1)  # first day with usage, Asia/Shanghai
     data_end: dt.date = dt.date(2030, 12, 31)  # last day with usage, inclusive
+    # The data clock: usage exists only before now - lag. None: the wall clock.
+    now: int | None = None
+    data_lag_minutes: int = 0
+    # Forms of the unknowns (FORMS).
+    product_errors: str = "both"
     values_encoding: str = "single"  # "double": rows[].values JSON-encoded twice, as the reference shows
+    empty_buckets: str = "zero"
     # Gateway behaviour.
     clock_skew_minutes: int = 15
     nonce_ttl_minutes: int = 15
@@ -46,26 +61,33 @@ class Settings:
 
     def __post_init__(self) -> None:
         problems = []
-        if not 0 <= self.port <= 65535:
-            problems.append(f"port must be 0..65535, got {self.port}")
-        if self.seed < 0 or self.seed >= 2**63:
-            problems.append(f"seed must be 0..2^63-1, got {self.seed}")
-        if self.log_level not in LOG_LEVELS:
-            problems.append(f"log_level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}")
-        if self.auth not in AUTH_MODES:
-            problems.append(f"auth must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
-        if self.values_encoding not in VALUES_ENCODINGS:
-            problems.append(f"values_encoding must be single or double, got {self.values_encoding!r}")
-        if self.workers < 1:
-            problems.append(f"workers must be at least 1, got {self.workers}")
-        if not 1 <= self.hourly_max_days <= self.max_span_days:
-            problems.append("hourly_max_days must be between 1 and max_span_days")
-        if self.max_span_days < 1:
-            problems.append("max_span_days must be at least 1")
-        if self.data_end < self.data_start:
-            problems.append("data_end must not be before data_start")
-        if self.journal_size < 1:
-            problems.append("journal_size must be at least 1")
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.type in ("int", "int | None") and value is not None and (
+                    not isinstance(value, int) or isinstance(value, bool)):
+                problems.append(f"{f.name} must be an integer, got {value!r}")
+        if problems:
+            raise SettingsError("; ".join(problems))
+        checks = [
+            (0 <= self.port <= 65535, f"port must be 0..65535, got {self.port}"),
+            (0 <= self.seed < 2**63, f"seed must be 0..2^63-1, got {self.seed}"),
+            (self.log_level in LOG_LEVELS,
+             f"log_level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"),
+            (self.auth in AUTH_MODES, f"auth must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}"),
+            (self.workers >= 1, f"workers must be at least 1, got {self.workers}"),
+            (self.max_span_days >= 1, "max_span_days must be at least 1"),
+            (1 <= self.hourly_max_days <= self.max_span_days, "hourly_max_days must be between 1 and max_span_days"),
+            (self.data_end >= self.data_start, "data_end must not be before data_start"),
+            (self.journal_size >= 1, "journal_size must be at least 1"),
+            (0 <= self.data_lag_minutes <= 10_000_000, "data_lag_minutes must be 0..10000000"),
+            (self.now is None or 0 <= self.now < 10**11,
+             "now must be a Unix time in seconds (or ISO 8601 with an offset)"),
+            (1 <= self.clock_skew_minutes <= 10_000, "clock_skew_minutes must be 1..10000"),
+            (1 <= self.nonce_ttl_minutes <= 10_000, "nonce_ttl_minutes must be 1..10000"),
+        ]
+        checks += [(getattr(self, name) in forms, f"{name} must be one of {', '.join(forms)}, "
+                    f"got {getattr(self, name)!r}") for name, forms in FORMS.items()]
+        problems = [why for ok, why in checks if not ok]
         if problems:
             raise SettingsError("; ".join(problems))
 
@@ -75,19 +97,22 @@ class Settings:
     ) -> Settings:
         """Defaults, then `AICONTENT_EMULATOR_<NAME>` variables, then explicit overrides (flags)."""
         environ = os.environ if environ is None else environ
+        names = {f.name: str(f.type) for f in dataclasses.fields(cls)}
         values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            raw = environ.get(ENV_PREFIX + f.name.upper())
+        for name, type_name in names.items():
+            raw = environ.get(ENV_PREFIX + name.upper())
             if raw is not None and raw != "":
-                values[f.name] = _coerce(f.name, f.type, raw)
+                values[name] = _coerce(name, type_name, raw)
         for name, value in (overrides or {}).items():
+            if name not in names:
+                raise SettingsError(f"unknown setting {name!r}; known: {', '.join(names)}")
             if value is None:  # a flag that was not given: the variable or the default stands
                 continue
-            values[name] = _coerce(name, _field_type(cls, name), value) if isinstance(value, str) else value
+            values[name] = _coerce(name, names[name], value)
         return cls(**values)
 
     def as_public_dict(self) -> dict[str, Any]:
-        """The effective settings, as `GET /_emulator/config` shows them."""
+        """The settings as `GET /_emulator/config` shows them (dates as ISO 8601)."""
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -95,20 +120,30 @@ class Settings:
         return out
 
 
-def _field_type(cls: type, name: str) -> str:
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return str(f.type)
-    raise SettingsError(f"unknown setting {name!r}")
-
-
-def _coerce(name: str, type_name: Any, raw: str) -> Any:
-    type_name = str(type_name)
+def _instant(raw: Any) -> int:
     try:
-        if type_name == "int":
-            return int(raw, 10)
-        if type_name == "dt.date":
-            return dt.date.fromisoformat(raw)
+        return parse_instant(raw)
+    except ClockError as exc:
+        raise ValueError(str(exc)) from None
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "int": lambda raw: int(raw, 10) if isinstance(raw, str) else raw,
+    "int | None": lambda raw: int(raw, 10) if isinstance(raw, str) else raw,
+    "dt.date": lambda raw: dt.date.fromisoformat(raw) if isinstance(raw, str) else raw,
+}
+
+
+def _coerce(name: str, type_name: str, raw: Any) -> Any:
+    """A flag's or variable's text (or a Python caller's value) as the setting's type."""
+    try:
+        if name == "now":
+            return _instant(raw)
+        parser = _PARSERS.get(type_name)
+        if parser is not None:
+            return parser(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name}: {raw!r} is not a valid {type_name}") from exc
-    return raw.lower() if name in ("auth", "log_level", "values_encoding") else raw
+        raise SettingsError(f"{name}: {raw!r} is not valid ({exc})") from None
+    if isinstance(raw, str) and (name in FORMS or name in ("auth", "log_level")):
+        return raw.lower()
+    return raw

@@ -6,6 +6,7 @@ read it. Query pairs are kept in order and decoded once, strictly (invalid UTF-8
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
@@ -38,6 +39,18 @@ class WireRequest:
 
     def header_values(self, name: str) -> list[str]:
         return self._index.get(name, [])
+
+    def header_names(self) -> Iterable[str]:
+        """Each header name once, however often it was sent: checks over names stay linear."""
+        return self._index.keys()
+
+    def canonical_header(self, name: str) -> str | None:
+        """The value as signatures and replay checks see it: each value trimmed, sorted, joined
+        with ','. One form for both, so reordering repeated headers changes neither."""
+        values = self._index.get(name)
+        if values is None:
+            return None
+        return values[0].strip() if len(values) == 1 else ",".join(sorted(v.strip() for v in values))
 
     @property
     def query(self) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import httpx
+from xml.etree import ElementTree
 
 API = "/api/v1/modelRouter/open/billing/cost/model-detail"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -24,6 +25,20 @@ def ts(year: int, month: int, day: int, hour: int = 0) -> int:
 
 DAY = 86400
 MARCH_1 = ts(2024, 3, 1)  # a Friday, Shanghai midnight
+
+
+def error_of(r: httpx.Response) -> dict[str, Any]:
+    """An error answer's fields, whichever form it came in (gateway XML, gateway JSON, product
+    JSON), plus `reason`: the emulator's explanation from the x-emulator-reason header."""
+    if r.headers["content-type"] == "text/xml;charset=utf-8":
+        root = ElementTree.fromstring(r.content)
+        assert root.tag == "Error", r.text
+        out: dict[str, Any] = {child.tag: child.text for child in root}
+    else:
+        assert r.headers["content-type"] == "application/json;charset=utf-8", r.headers
+        out = dict(r.json())
+    out["reason"] = r.headers.get("x-emulator-reason", "")
+    return out
 
 
 def get(client: httpx.Client, **params: Any) -> httpx.Response:

@@ -1,16 +1,26 @@
 """The container image, built and called through the official SDK (marker `container`).
 
 Not in the default run (it needs a container engine and a minute or two); `.ci/run` runs it
-with `pytest -m container` after the main suite. scripts/build-image.sh installs what it needs.
+with `pytest -m container` after the main suite. scripts/build-image.sh builds the image (and
+installs podman where no Docker engine runs); at the end of the module `build-image.sh --clean`
+removes the image, the base image it made and its files under build/.
+
+To add a test of the running image, take `base_url` (the module's container, started with seed 5
+and auth "required"); `engine` runs the engine's CLI and `running` starts a container of your own.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -18,37 +28,79 @@ import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_aicontent20240611.client import Client
 from alibabacloud_tea_openapi.models import Config
-from helpers import DAY, MARCH_1, get, without_request_id
+from helpers import API, DAY, MARCH_1, get, without_request_id
+from signer import acs3_headers, url
 
 from emulator.server import Emulator
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "build-image.sh"
 IMAGE = "aicontent-emulator:test"
+ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The CLI the build script named: `docker`, or `podman` with the script's CONTAINERS_CONF."""
+
+    name: str
+    env: dict[str, str]
+
+    def __call__(self, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([self.name, *args], capture_output=True, text=True, env=self.env, check=check,
+                              timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Container:
+    cid: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
+
+
+def script(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, timeout=900,
+                          env=os.environ | {"PYTHON": sys.executable})
 
 
 @pytest.fixture(scope="module")
-def engine() -> str:
-    built = subprocess.run(["bash", str(ROOT / "scripts" / "build-image.sh"), IMAGE], capture_output=True, text=True,
-                           timeout=900)
-    assert built.returncode == 0, built.stderr[-4000:]
-    name = built.stdout.strip().splitlines()[-1]
-    assert shutil.which(name), name
-    return name
+def engine() -> Iterator[Engine]:
+    """Builds IMAGE once for the module; removes it and everything the build made afterwards."""
+    try:
+        built = script(IMAGE)
+        assert built.returncode == 0, built.stderr[-4000:]
+        *assignments, name = shlex.split(built.stdout.strip().splitlines()[-1])
+        assert name in ("docker", "podman") and shutil.which(name), built.stdout
+        eng = Engine(name, os.environ | dict(a.split("=", 1) for a in assignments))
+        eng("image", "inspect", IMAGE)
+        yield eng
+    finally:
+        cleaned = script("--clean", IMAGE)
+        assert cleaned.returncode == 0, cleaned.stderr[-4000:]
+        assert not (ROOT / "build" / "container").exists()
+    # Nothing of the build is left. (Listing images needs no settings: podman's defaults will do.)
+    after = Engine(eng.name, dict(os.environ))
+    assert after("image", "inspect", IMAGE, check=False).returncode != 0
+    assert after("images", "-a", "-q", "--filter", "dangling=true", "--filter", "label=aicontent-emulator.stage",
+                 ).stdout.strip() == ""
 
 
-@pytest.fixture(scope="module")
-def container(engine: str) -> Iterator[tuple[str, int]]:
+@contextmanager
+def running(engine: Engine, *env: str) -> Iterator[Container]:
+    """A container of IMAGE with `-e` settings `env`, once its health endpoint answers; removed after."""
     port = free_port()
-    cid = subprocess.run([engine, "run", "-d", "-p", f"127.0.0.1:{port}:8080", "-e", "AICONTENT_EMULATOR_SEED=5",
-                          "-e", "AICONTENT_EMULATOR_AUTH=required", IMAGE],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    settings = [arg for e in env for arg in ("-e", e)]
+    cid = engine("run", "-d", "-p", f"127.0.0.1:{port}:8080", *settings, IMAGE).stdout.strip()
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -57,49 +109,60 @@ def container(engine: str) -> Iterator[tuple[str, int]]:
                     break
             except httpx.HTTPError:
                 pass
-            logs = subprocess.run([engine, "logs", cid], capture_output=True, text=True)
-            assert time.monotonic() < deadline, logs.stderr
+            assert time.monotonic() < deadline, engine("logs", cid, check=False).stderr
             time.sleep(0.2)
-        yield cid, port
+        yield Container(cid, port)
     finally:
-        subprocess.run([engine, "rm", "-f", "-t", "0", cid], capture_output=True)
+        engine("rm", "-f", "-t", "0", cid, check=False)
 
 
-def test_the_image_answers_the_sdk(container: tuple[str, int]) -> None:
-    _, port = container
-    cfg = Config(endpoint=f"127.0.0.1:{port}", protocol="http", access_key_id="LTAIEMULATORADMIN0000001",
-                 access_key_secret="emulator-admin-secret-not-for-production")
+@pytest.fixture(scope="module")
+def container(engine: Engine) -> Iterator[Container]:
+    with running(engine, "AICONTENT_EMULATOR_SEED=5", "AICONTENT_EMULATOR_AUTH=required") as c:
+        yield c
+
+
+@pytest.fixture
+def base_url(container: Container) -> str:
+    """`http://127.0.0.1:PORT` of the module's container (seed 5, auth required)."""
+    return container.base_url
+
+
+def test_the_image_answers_the_sdk(base_url: str) -> None:
+    cfg = Config(endpoint=base_url.removeprefix("http://"), protocol="http", access_key_id=ADMIN[0],
+                 access_key_secret=ADMIN[1])
     body = Client(cfg).model_router_query_cost_model_detail(models.ModelRouterQueryCostModelDetailRequest(
         model_id=1, start_time=MARCH_1, end_time=MARCH_1 + DAY)).body
     assert body.success and body.data.total == 24
-    config = httpx.get(f"http://127.0.0.1:{port}/_emulator/config").json()
+    config = httpx.get(f"{base_url}/_emulator/config").json()
     assert (config["host"], config["port"], config["seed"], config["auth"]) == ("0.0.0.0", 8080, 5, "required")
 
 
-def test_the_image_serves_the_same_bytes_as_the_package(container: tuple[str, int]) -> None:
-    _, port = container
+def test_the_image_serves_the_same_bytes_as_the_package(base_url: str) -> None:
     q = {"modelId": 2, "startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY, "clientIds": "2,3"}
     with Emulator(seed=5, auth="off") as emu, httpx.Client(base_url=emu.url) as local:
         expected = without_request_id(get(local, **q).content)
-    from helpers import API
-    from signer import acs3_headers, url
-
     query = {k: str(v) for k, v in q.items()}
-    headers = acs3_headers("GET", f"127.0.0.1:{port}", API, query, "LTAIEMULATORADMIN0000001",
-                           "emulator-admin-secret-not-for-production")
-    got = httpx.get(url(f"http://127.0.0.1:{port}", API, query), headers=headers)
+    headers = acs3_headers("GET", base_url.removeprefix("http://"), API, query, *ADMIN)
+    got = httpx.get(url(base_url, API, query), headers=headers)
     assert got.status_code == 200 and without_request_id(got.content) == expected
 
 
-def test_non_root_healthy_and_stops_cleanly(engine: str, container: tuple[str, int]) -> None:
-    cid, _ = container
-    uid = subprocess.run([engine, "exec", cid, "id", "-u"], capture_output=True, text=True, check=True).stdout.strip()
-    assert uid == "10001"
-    if engine == "podman":
-        assert subprocess.run([engine, "healthcheck", "run", cid], capture_output=True).returncode == 0
-    started = time.monotonic()
-    subprocess.run([engine, "stop", "-t", "10", cid], capture_output=True, check=True)
-    assert time.monotonic() - started < 5
-    code = subprocess.run([engine, "inspect", cid, "--format", "{{.State.ExitCode}}"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    assert code == "0"
+def test_non_root_and_healthy(engine: Engine, container: Container) -> None:
+    assert engine("exec", container.cid, "id", "-u").stdout.strip() == "10001"
+    if engine.name == "podman":  # podman runs HEALTHCHECK from systemd timers, absent here: run it once
+        assert engine("healthcheck", "run", container.cid, check=False).returncode == 0
+    else:
+        deadline = time.monotonic() + 30
+        while (status := engine("inspect", container.cid, "--format", "{{.State.Health.Status}}").stdout.strip()) \
+                != "healthy":
+            assert status == "starting" and time.monotonic() < deadline, status
+            time.sleep(1)
+
+
+def test_exits_0_soon_after_sigterm(engine: Engine) -> None:
+    with running(engine) as c:
+        started = time.monotonic()
+        engine("stop", "-t", "10", c.cid)
+        assert time.monotonic() - started < 5
+        assert engine("inspect", c.cid, "--format", "{{.State.ExitCode}}").stdout.strip() == "0"

@@ -7,6 +7,7 @@ status and content type, and every 4xx carries one of the contract's error codes
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,7 +45,11 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx names one of the contract's error codes, in either body shape."""
     if 400 <= response.status_code < 500:
-        body = json.loads(response.content)
+        content_type = response.headers.get("content-type", [""])
+        if (content_type[0] if isinstance(content_type, list) else content_type) == "text/xml;charset=utf-8":
+            body = {child.tag: child.text for child in ElementTree.fromstring(response.content)}
+        else:
+            body = json.loads(response.content)
         code = body.get("Code")
         assert code in CATALOGUE, f"{response.status_code} with code {code!r}, not one of the contract's"
         assert body.get("Message"), "an error without a message"

@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, get
+from helpers import API, DAY, MARCH_1, error_of, get
 
 from emulator.server import Emulator
 
@@ -32,13 +32,14 @@ def test_health_config_and_scenario(http: httpx.Client) -> None:
 
 def test_header_faults(http: httpx.Client) -> None:
     r = get_with(http, {"x-emulator-fault": "Throttling.User"})
-    assert r.status_code == 429 and r.json()["Code"] == "Throttling.User"
-    assert list(r.json()) == ["RequestId", "HostId", "Code", "Message", "Recommend"]
+    assert r.status_code == 400 and error_of(r)["Code"] == "Throttling.User"
+    assert list(error_of(r)) == ["RequestId", "HostId", "Code", "Message", "Recommend", "reason"]
     started = time.perf_counter()
     r = get_with(http, {"x-emulator-delay-ms": "150"})
     assert r.status_code == 200 and time.perf_counter() - started >= 0.15
     r = get_with(http, {"x-emulator-fault": "No.Such.Code"})
-    assert r.status_code == 400 and "x-emulator-fault" in r.json()["Message"] and "No.Such.Code" in r.json()["Message"]
+    assert r.status_code == 400 and "x-emulator-fault" in error_of(r)["Message"]
+    assert "No.Such.Code" in error_of(r)["Message"]
 
 
 def get_with(http: httpx.Client, headers: dict[str, str]) -> httpx.Response:
@@ -69,7 +70,7 @@ def test_fault_rules_by_access_key_through_the_sdk(aicontent_emulator: Emulator)
     assert aicontent_emulator.client("admin").model_router_query_cost_model_detail(request).body.success
     with pytest.raises(ClientException) as info:
         aicontent_emulator.client("readonly").model_router_query_cost_model_detail(request)
-    assert info.value.code == "Throttling.User" and info.value.status_code == 429
+    assert info.value.code == "Throttling.User" and info.value.status_code == 400
 
 
 def test_seeded_rate_is_repeatable(aicontent_emulator: Emulator, http: httpx.Client) -> None:
@@ -80,7 +81,7 @@ def test_seeded_rate_is_repeatable(aicontent_emulator: Emulator, http: httpx.Cli
 
     first = run()
     assert first == run()
-    assert 3 < first.count(429) < 27
+    assert 3 < first.count(400) < 27
 
 
 @pytest.mark.parametrize("rule, fragment", [
@@ -89,7 +90,7 @@ def test_seeded_rate_is_repeatable(aicontent_emulator: Emulator, http: httpx.Cli
     ({"code": "Throttling.User", "rate": 2}, "rate"),
     ({"delayMs": -1}, "delayMs"),
     ({}, "needs a code"),
-    ({"code": "Throttling.User", "colour": "red"}, "unknown field"),
+    ({"code": "Throttling.User", "colour": "red"}, "not a known field"),
     ({"code": "Throttling.User", "match": {"path": "/"}}, "match"),
     ({"code": "Throttling.User", "match": {"accessKeyId": 5}}, "accessKeyId"),
 ])
@@ -116,7 +117,7 @@ def test_journal(aicontent_emulator: Emulator, http: httpx.Client) -> None:
     assert (ok["method"], ok["path"], ok["status"], ok["errorCode"]) == ("GET", API, 200, None)
     assert "modelId=1" in ok["query"] and ok["latencyMs"] >= 0 and ok["time"].endswith("Z")
     assert (bad["status"], bad["errorCode"]) == (400, "MissingParameter")
-    assert aicontent_emulator.requests[0].requestId == ok["requestId"]
+    assert aicontent_emulator.requests[0].request_id == ok["requestId"]
     http.delete("/_emulator/requests")
     assert {k: v for k, v in http.get("/_emulator/requests").json().items() if k != "worker"} == {
         "total": 0, "requests": []}
@@ -145,7 +146,7 @@ def test_openapi_describes_the_real_endpoint(http: httpx.Client) -> None:
         "modelId", "startTime", "endTime", "clientId", "clientIds", "apiKeyId", "memberUserIds", "page",
         "pageIndex", "pageSize", "maxResults", "nextToken"}
     assert [p["name"] for p in op["parameters"] if p["required"]] == ["modelId", "startTime", "endTime"]
-    assert set(op["responses"]) == {"200", "400", "403", "404", "429", "500"}
+    assert set(op["responses"]) == {"200", "400", "403", "404", "500"}
     assert "GatewayError" in doc["components"]["schemas"] and "ProductError" in doc["components"]["schemas"]
     assert "/_emulator/faults" in doc["paths"]
     assert http.get("/_emulator/docs").status_code == 200
@@ -179,7 +180,7 @@ def test_throttled(aicontent_emulator, aicontent_client):
     with pytest.raises(ClientException) as info:
         aicontent_client.model_router_query_cost_model_detail(req)
     assert info.value.code == "Throttling.User"
-    assert aicontent_emulator.requests[-1].status == 429
+    assert aicontent_emulator.requests[-1].status == 400
 
 def test_clean_again(aicontent_emulator):
     assert aicontent_emulator.faults.rules() == [] and aicontent_emulator.requests == []
@@ -203,7 +204,7 @@ def test_breaks(aicontent_emulator):
     aicontent_emulator.service.usage.days_total = None  # sabotage the generator: the next daily query crashes
     r = httpx.get(aicontent_emulator.url + "/api/v1/modelRouter/open/billing/cost/model-detail",
                   params={"modelId": 1, "startTime": 1709222400, "endTime": 1709222400 + 30 * 86400})
-    assert r.status_code == 500 and r.json()["Code"] == "Server.Internal.UnknownError"
+    assert r.status_code == 500 and r.json()["Code"] == "Server.Internal.UnknownError"  # product bodies: JSON
 ''')
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1
+from helpers import API, DAY, MARCH_1, error_of
 from signer import acs3_headers
 
 from emulator.server import Emulator
@@ -28,7 +28,7 @@ def emu(aicontent_emulator: Emulator) -> Iterator[Emulator]:
 def assert_error(r: httpx.Response, status: int, code: str, name: str | None = None) -> None:
     assert r.status_code == status, r.text[:300]
     assert "Traceback" not in r.text
-    body = r.json()
+    body = error_of(r)
     assert body["Code"] == code, body
     if name is not None:
         assert f'"{name}"' in body["Message"], body["Message"]
@@ -85,7 +85,7 @@ def test_large_values(emu: Emulator, name: str, size: int) -> None:
     params = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), name: value}
     r = httpx.get(emu.url + API, params=params)
     assert_error(r, 400, "InvalidParameter", name)
-    assert len(r.json()["Message"]) < 400  # the message quotes a bounded part of the value
+    assert len(error_of(r)["Message"]) < 400  # the message quotes a bounded part of the value
 
 
 def _raw(emu: Emulator, data: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -113,9 +113,9 @@ def _raw(emu: Emulator, data: bytes) -> tuple[int, dict[str, str], bytes]:
 ])
 def test_requests_the_http_parser_refuses_get_the_gateway_body(emu: Emulator, request_line: str) -> None:
     status, headers, body = _raw(emu, (request_line + "\r\nHost: x\r\n\r\n").encode("latin-1"))
-    assert status == 400 and headers["content-type"] == "application/json;charset=utf-8"
-    r = httpx.Response(status, content=body)
-    assert r.json()["Code"] == "InvalidParameter" and r.json()["RequestId"] == headers["x-acs-request-id"]
+    assert status == 400 and headers["content-type"] == "text/xml;charset=utf-8"  # its Accept was never read
+    r = httpx.Response(status, content=body, headers={"content-type": headers["content-type"]})
+    assert error_of(r)["Code"] == "InvalidParameter" and error_of(r)["RequestId"] == headers["x-acs-request-id"]
 
 
 def test_tokens_from_another_seed_or_query(emu: Emulator) -> None:
@@ -146,7 +146,7 @@ def test_huge_header_counts(emu: Emulator) -> None:
     unsigned_acs = {f"x-acs-extra-{i}": "v" for i in range(1000)}
     r = httpx.get(f"{emu.url}{API}?{OK}", headers={**signed, **unsigned_acs})
     assert_error(r, 400, "IncompleteSignature")
-    assert "must be listed in SignedHeaders" in r.json()["Message"]
+    assert "must be listed in SignedHeaders" in error_of(r)["reason"]
 
 
 def test_bodies_on_a_get(emu: Emulator) -> None:

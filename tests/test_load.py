@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, start_cli, without_request_id
+from helpers import API, DAY, MARCH_1, error_of, start_cli, without_request_id
 
 CLIENTS, PER_CLIENT = 200, 10
 
@@ -51,7 +51,7 @@ async def hammer(url: str, clients: int, per_client: int) -> list[str]:
                 params, status = QUERIES[(n + i) % len(QUERIES)]
                 try:
                     r = await c.get(API, params=params)
-                    body = r.json()
+                    body = error_of(r) if r.status_code != 200 else r.json()
                     if r.status_code != status:
                         problems.append(f"{params}: {r.status_code}")
                     elif status == 200:

@@ -1,4 +1,4 @@
-"""Accounts from the fixture file: AccessKey pairs, organisation, scope and policies (§5)."""
+"""Accounts from the fixture file: AccessKey pairs, organisation, scope and policies."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.auth.policy import Policy, PolicyError, parse_policy
+from emulator.domain.fixture import AccountSpec
 from emulator.domain.scenario import Scenario, ScenarioError
 
 
@@ -56,57 +57,49 @@ class AccountBook:
 
 
 def load_accounts(scenario: Scenario) -> AccountBook:
-    """Parse the `policies` and `accounts` of the fixture; any fault is a ScenarioError."""
-    doc = scenario.raw
+    """The `policies` and `accounts` of the fixture; any fault is a ScenarioError naming the file."""
+    spec, where = scenario.spec, scenario.source
     try:
-        named = {name: parse_policy(name, body) for name, body in (doc.get("policies") or {}).items()}
+        named = {name: parse_policy(name, body) for name, body in spec.policies.items()}
     except PolicyError as exc:
-        raise ScenarioError(f"fixture file: {exc}") from exc
-    accounts = []
-    for i, raw in enumerate(doc.get("accounts") or []):
-        accounts.append(_account(i, raw, named, scenario))
-    if not accounts:
-        raise ScenarioError("fixture file: needs at least one account in \"accounts\"")
-    ids = [a.access_key_id for a in accounts]
-    if len(set(ids)) != len(ids):
-        raise ScenarioError("fixture file: AccessKey ids must be unique")
-    default_name = doc.get("defaultAccount", accounts[0].name)
+        raise ScenarioError(f"{where}: {exc}") from exc
+    accounts = [_account(i, raw, named, scenario) for i, raw in enumerate(spec.accounts)]
+    seen: set[str] = set()
+    for a in accounts:
+        if a.access_key_id in seen:
+            raise ScenarioError(f"{where}: AccessKey id {a.access_key_id} is used by two accounts")
+        seen.add(a.access_key_id)
+    default_name = spec.defaultAccount or accounts[0].name
     default = next((a for a in accounts if a.name == default_name), None)
     if default is None:
-        raise ScenarioError(f"fixture file: defaultAccount {default_name!r} is not an account")
+        raise ScenarioError(f"{where}: defaultAccount {default_name!r} is not an account")
     return AccountBook(tuple(accounts), default)
 
 
-def _account(i: int, raw: Any, named: Mapping[str, Policy], scenario: Scenario) -> Account:
+def _account(i: int, raw: AccountSpec, named: Mapping[str, Policy], scenario: Scenario) -> Account:
     def fail(why: str) -> ScenarioError:
-        return ScenarioError(f"fixture file: account {i}: {why}")
+        return ScenarioError(f"{scenario.source}: account {i} ({raw.name}): {why}")
 
-    if not isinstance(raw, dict):
-        raise fail("must be an object")
-    name, ak, secret = raw.get("name"), raw.get("accessKeyId"), raw.get("accessKeySecret")
-    for field, value in (("name", name), ("accessKeyId", ak), ("accessKeySecret", secret)):
-        if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
-            raise fail(f"{field} must be a non-empty printable string without spaces")
-    org = raw.get("organizationId")
+    org = raw.organizationId
     if org is not None and org not in scenario.organizations:
         raise fail(f"organizationId {org} is not an organization of the scenario")
-    deps = raw.get("departmentIds")
-    if deps is not None:
-        if org is None or not isinstance(deps, list) or not deps:
-            raise fail("departmentIds needs an organization and a non-empty list")
-        for dep in deps:
+    deps = None
+    if raw.departmentIds is not None:
+        if org is None:
+            raise fail("departmentIds needs an organizationId")
+        for dep in raw.departmentIds:
             if scenario.departments.get(dep) is None or scenario.departments[dep].organization_id != org:
                 raise fail(f"department {dep} is not in organization {org}")
-        deps = tuple(deps)
+        deps = tuple(raw.departmentIds)
     policies = []
-    for j, p in enumerate(raw.get("policies") or []):
+    for j, p in enumerate(raw.policies):
         if isinstance(p, str):
             if p not in named:
                 raise fail(f"names policy {p!r}, which \"policies\" does not define")
             policies.append(named[p])
         else:
             try:
-                policies.append(parse_policy(f"{name}#inline{j}", p))
+                policies.append(parse_policy(f"{raw.name}#inline{j}", p))
             except PolicyError as exc:
                 raise fail(str(exc)) from exc
-    return Account(name, str(raw.get("description", "")), ak, secret, org, deps, tuple(policies))
+    return Account(raw.name, raw.description, raw.accessKeyId, raw.accessKeySecret, org, deps, tuple(policies))

@@ -1,4 +1,4 @@
-"""Who is calling: the auth mode, then the signature checks in the gateway's order (§4, §5)."""
+"""Who is calling: the auth mode, then the signature checks in the gateway's order (README "Errors")."""
 
 from __future__ import annotations
 
@@ -24,30 +24,38 @@ def claimed_access_key(req: WireRequest) -> str | None:
 
 
 def authenticate(req: WireRequest, mode: str, book: AccountBook, nonces: NonceCache,
-                 now: dt.datetime, skew_minutes: int) -> Account:
+                 now: dt.datetime, skew_minutes: int, nonce_ttl_minutes: int) -> Account:
     """The account a request acts as; any failure raises the gateway's error and records nothing."""
     if mode == "off":
         return book.default
     value = req.header("authorization")
     if value is None:  # present but empty is a malformed signature, not an unsigned request
         if mode == "required":
-            raise ApiError(errors.INCOMPLETE_SIGNATURE,
-                           "The request signature does not conform to Aliyun standards: "
-                           "the Authorization header is missing and this emulator runs with auth=required.")
+            raise errors.rejected(errors.INCOMPLETE_SIGNATURE,
+                                  "the Authorization header is missing and this emulator runs with auth=required")
         return book.default
     # Order, as a gateway checks: form of the header → the key exists → the signed headers are
-    # there → the time is fresh → body hash and signature → the nonce is new. The nonce is
-    # remembered only once everything else passed, so a rejected request changes nothing.
+    # there → the time is well formed and fresh → body hash and signature → the nonce is new.
+    # The nonce is remembered only once everything else passed, so a rejected request changes nothing.
     claim = sig.parse_authorization(value)
     account = book.by_access_key(claim.access_key_id)
     if account is None:
-        raise ApiError(errors.ACCESS_KEY_NOT_FOUND,
-                       f"Specified access key is not found: {errors.echo(claim.access_key_id)}.")
+        raise errors.rejected(errors.ACCESS_KEY_NOT_FOUND,
+                              f"no account has the AccessKey id {errors.echo(claim.access_key_id)}")
     sig.check_headers(req, claim)
-    sig.check_time(sig.request_time(req, claim), now, skew_minutes)
+    signed_at = sig.request_time(req, claim)
+    sig.check_time(signed_at, now, skew_minutes)
     sig.verify_signature(req, claim, account.access_key_secret)
-    nonce = req.header("x-acs-signature-nonce") or ""
-    if nonces.seen(nonce):
-        raise ApiError(errors.NONCE_USED, f"Specified signature nonce was used already: {errors.echo(nonce)}.")
-    nonces.remember(nonce)
+    # The nonce is optional [gw]; when sent, in the form the signature covers, so reordering
+    # repeated nonce headers is the same nonce.
+    nonce = req.canonical_header("x-acs-signature-nonce")
+    if nonce is not None:
+        arrived = now.timestamp()
+        if nonces.seen(nonce, arrived):
+            raise errors.rejected(errors.NONCE_USED, f"the nonce {errors.echo(nonce)!r} was used by an accepted "
+                                  "request that is still within the replay window")
+        # Remembered while the request could still be accepted: until its date leaves the
+        # window (later than arrival + window when it is dated ahead of the server's clock).
+        until = max(arrived + nonce_ttl_minutes * 60, signed_at.timestamp() + skew_minutes * 60)
+        nonces.remember(nonce, until, arrived)
     return account

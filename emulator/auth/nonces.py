@@ -1,43 +1,59 @@
-"""Nonces seen recently, so a replayed signed request is refused (SignatureNonceUsed)."""
+"""Nonces of accepted signed requests, so a replay is refused (SignatureNonceUsed).
+
+A nonce is remembered for as long as the request that carried it could still be accepted: until
+its signed date leaves the freshness window (a request dated ahead of the clock stays fresh
+longer), and at least the replay window after it arrived. What is kept is bounded: a fixed-size
+digest per nonce (a long nonce costs no more than a short one) and at most `max_entries` of them,
+the oldest forgotten first.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import threading
-import time
-from collections import OrderedDict
+
+DIGEST_SIZE = 16
+ENTRY_BYTES = 150  # about what one remembered nonce costs in memory (digest, expiry, dict and heap slots)
 
 
 class NonceCache:
-    """Remembers each nonce for `ttl_seconds`; bounded so a flood cannot grow it without end."""
-
-    def __init__(self, ttl_seconds: float, max_entries: int = 200_000) -> None:
-        self.ttl = ttl_seconds
+    def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
-        self._seen: OrderedDict[str, float] = OrderedDict()  # nonce → expiry, oldest first
+        self._expiry: dict[bytes, float] = {}  # digest → Unix time after which it is forgotten
+        self._queue: list[tuple[float, bytes]] = []  # (expiry, digest), a heap: the next to forget first
         self._lock = threading.Lock()
 
-    def _expire(self, now: float) -> None:
-        while self._seen:
-            nonce, expiry = next(iter(self._seen.items()))
-            if expiry > now and len(self._seen) < self.max_entries:
-                return
-            self._seen.popitem(last=False)
+    @staticmethod
+    def _digest(nonce: str) -> bytes:
+        return hashlib.blake2b(nonce.encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
 
-    def seen(self, nonce: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._expire(now)
-            return nonce in self._seen
+    def _forget_expired(self, now: float) -> None:
+        queue, expiry = self._queue, self._expiry
+        while queue and (queue[0][0] <= now or len(expiry) > self.max_entries):
+            when, digest = heapq.heappop(queue)
+            if expiry.get(digest) == when:
+                del expiry[digest]
 
-    def remember(self, nonce: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
+    def seen(self, nonce: str, now: float) -> bool:
+        """Whether `nonce` belongs to a request accepted earlier that could still be accepted."""
         with self._lock:
-            self._expire(now)
-            self._seen[nonce] = now + self.ttl
+            self._forget_expired(now)
+            return self._digest(nonce) in self._expiry
+
+    def remember(self, nonce: str, until: float, now: float) -> None:
+        """Remember `nonce` until the Unix time `until`."""
+        digest = self._digest(nonce)
+        with self._lock:
+            if until > self._expiry.get(digest, 0.0):
+                self._expiry[digest] = until
+                heapq.heappush(self._queue, (until, digest))
+            self._forget_expired(now)
 
     def clear(self) -> None:
         with self._lock:
-            self._seen.clear()
+            self._expiry.clear()
+            self._queue.clear()
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return len(self._expiry)

@@ -1,4 +1,7 @@
-"""Who may see what, as pure functions: organisation, RAM policy, department scope (§4, §5)."""
+"""Who may see what, as pure functions: organisation, RAM policy, department scope.
+
+README: "Identity and permission".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""RAM policy documents and their evaluation, as pure functions (CONTRACT §5).
+"""RAM policy documents and their evaluation, as pure functions (README "Identity and permission").
 
 Alibaba Cloud's form: `{"Version": "1", "Statement": [{"Effect", "Action" | "NotAction",
 "Resource", "Condition"}]}`. Evaluation: an explicit Deny wins, then any Allow, else an
@@ -141,6 +141,8 @@ def parse_policy(name: str, doc: Any) -> Policy:
 
     if not isinstance(doc, dict) or not isinstance(doc.get("Statement"), list):
         raise fail('must be an object with a "Statement" list')
+    if set(doc) - {"Version", "Statement"}:
+        raise fail(f"has unsupported element(s) {sorted(set(doc) - {'Version', 'Statement'})}")
     if str(doc.get("Version", "1")) != "1":
         raise fail('"Version" must be "1"')
     statements = []
@@ -157,7 +159,11 @@ def parse_policy(name: str, doc: Any) -> Policy:
         actions = _strings(st.get("Action", st.get("NotAction")), fail, f"statement {i} action")
         resources = _strings(st.get("Resource", "*"), fail, f"statement {i} resource")
         conditions = []
-        for operator, block in (st.get("Condition") or {}).items():
+        condition = st.get("Condition") or {}
+        if not isinstance(condition, dict):
+            raise fail(f'statement {i}: "Condition" must be an object of operators, '
+                       'like {"IpAddress": {"acs:SourceIp": "10.0.0.0/8"}}')
+        for operator, block in condition.items():
             if operator not in OPERATORS or not isinstance(block, dict):
                 raise fail(f"statement {i}: unsupported condition operator {operator!r} "
                            f"(supported: {', '.join(sorted(OPERATORS))})")

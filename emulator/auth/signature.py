@@ -1,4 +1,4 @@
-"""Signature verification as the gateway does it: ACS3-HMAC-SHA256 and legacy ROA (§4, §5).
+"""Signature verification as the gateway does it: ACS3-HMAC-SHA256 and legacy ROA (README "Identity and permission").
 
 Pure functions over a `WireRequest`: they rebuild the string to sign from the request *as
 received* and compare in constant time. Secrets are never logged or put in a message.
@@ -27,9 +27,10 @@ from emulator.wire import WireRequest
 
 ACS3 = "ACS3-HMAC-SHA256"
 ROA = "acs"
-# Headers an ACS3 request must carry and sign; every other x-acs-* header it sends must be signed too.
-ACS3_REQUIRED = ("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256")
-ROA_REQUIRED = ("date", "x-acs-signature-nonce")
+# Headers an ACS3 request must carry and sign; every x-acs-* header it sends, and content-type when
+# present, must be signed too [gw]. The nonce is optional in both schemes [gw].
+ACS3_REQUIRED = ("host", "x-acs-date", "x-acs-content-sha256")
+ROA_REQUIRED = ("date",)
 _ACS3_RE = re.compile(
     r"ACS3-HMAC-SHA256 Credential=(?P<ak>[^,\s]+),SignedHeaders=(?P<sh>[a-z0-9\-;]+),Signature=(?P<sig>[0-9a-f]{64})")
 _ROA_RE = re.compile(r"acs (?P<ak>[^:\s]+):(?P<sig>[A-Za-z0-9+/]{27}=)")
@@ -47,7 +48,7 @@ class Claim:
 
 
 def _incomplete(why: str) -> ApiError:
-    return ApiError(errors.INCOMPLETE_SIGNATURE, f"The request signature does not conform to Aliyun standards: {why}.")
+    return errors.rejected(errors.INCOMPLETE_SIGNATURE, why)
 
 
 def parse_authorization(value: str) -> Claim:
@@ -74,13 +75,15 @@ def parse_authorization(value: str) -> Claim:
 def check_headers(req: WireRequest, claim: Claim) -> None:
     """Every header the scheme depends on is present (and, for ACS3, signed)."""
     if claim.scheme == ACS3:
-        for name in ACS3_REQUIRED + tuple(k for k, _ in req.headers if k.startswith("x-acs-")):
-            if req.header(name) is None:
+        # once each, however often repeated
+        sent = [k for k in req.header_names() if k.startswith("x-acs-") or k == "content-type"]
+        for name in ACS3_REQUIRED + tuple(sent):
+            if not req.header_values(name):
                 raise _incomplete(f"the required header {name} is missing")
             if name not in claim.signed_headers:
                 raise _incomplete(f"the header {name} must be listed in SignedHeaders")
         for name in claim.signed_headers:
-            if req.header(name) is None:
+            if not req.header_values(name):
                 raise _incomplete(f"the signed header {name} is not in the request")
     else:
         for name in ROA_REQUIRED:
@@ -110,19 +113,21 @@ def request_time(req: WireRequest, claim: Claim) -> dt.datetime:
 
 
 def check_time(signed_at: dt.datetime, now: dt.datetime, skew_minutes: int) -> None:
-    if abs((now - signed_at).total_seconds()) > skew_minutes * 60:
-        raise ApiError(
+    """The signed time must be within `skew_minutes` of the server's wall clock, either way."""
+    off = (now - signed_at).total_seconds()
+    if abs(off) > skew_minutes * 60:
+        raise errors.rejected(
             errors.TIMESTAMP_EXPIRED,
-            f"Specified time stamp or date value is expired: {signed_at.strftime('%Y-%m-%dT%H:%M:%SZ')} is more than "
-            f"{skew_minutes} minutes from the server time {now.strftime('%Y-%m-%dT%H:%M:%SZ')}.")
+            f"the request is dated {signed_at.strftime('%Y-%m-%dT%H:%M:%SZ')}, {abs(off) / 60:.1f} minutes "
+            f"{'before' if off > 0 else 'after'} the server time {now.strftime('%Y-%m-%dT%H:%M:%SZ')}; "
+            f"the window is {skew_minutes} minutes")
 
 
 def acs3_string_to_sign(req: WireRequest, claim: Claim) -> tuple[str, str]:
     """(canonical request, string to sign) as the server computes them."""
     query = "&".join(
         f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(req.query))
-    headers = "".join(
-        f"{name}:{','.join(sorted(v.strip() for v in req.header_values(name)))}\n" for name in claim.signed_headers)
+    headers = "".join(f"{name}:{req.canonical_header(name)}\n" for name in claim.signed_headers)
     canonical = "\n".join([
         req.method, req.raw_path or "/", query, headers, ";".join(claim.signed_headers),
         req.header("x-acs-content-sha256") or ""])
@@ -131,7 +136,7 @@ def acs3_string_to_sign(req: WireRequest, claim: Claim) -> tuple[str, str]:
 
 def roa_string_to_sign(req: WireRequest) -> str:
     head = "\n".join([req.method] + [req.header(h) or "" for h in ("accept", "content-md5", "content-type", "date")])
-    acs = "".join(f"{k}:{req.header(k)}\n" for k in sorted({k for k, _ in req.headers if k.startswith("x-acs-")}))
+    acs = "".join(f"{k}:{req.header(k)}\n" for k in sorted(k for k in req.header_names() if k.startswith("x-acs-")))
     resource = req.path
     if req.query:
         resource += "?" + "&".join(k if v == "" else f"{k}={v}" for k, v in sorted(req.query))
@@ -139,18 +144,22 @@ def roa_string_to_sign(req: WireRequest) -> str:
 
 
 def verify_signature(req: WireRequest, claim: Claim, secret: str) -> None:
-    """Body hash (ACS3), then the signature itself; mismatches show the server's string to sign."""
+    """Body hash (ACS3), then the signature itself. A mismatch shows the server's string to sign
+    (and, for ACS3, canonical request) after the gateway's sentence, as the real gateway does."""
+    mismatch = errors.SIGNATURE_MISMATCH.message
     if claim.scheme == ACS3:
         body_hash = hashlib.sha256(req.body).hexdigest()
         if not hmac.compare_digest(body_hash, req.header("x-acs-content-sha256") or ""):
-            raise ApiError(errors.SIGNATURE_MISMATCH,
-                           f"x-acs-content-sha256 does not match the SHA-256 of the request body ({body_hash}).")
+            raise errors.rejected(errors.SIGNATURE_MISMATCH, "x-acs-content-sha256 is not the SHA-256 of the "
+                                  f"request body, {body_hash}")
         canonical, to_sign = acs3_string_to_sign(req, claim)
         expected = hmac.new(secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
-        detail = f"Server canonical request is: {canonical!r}; server string to sign is: {to_sign!r}"
+        message = f"{mismatch} server StringToSign is [{to_sign}] server CanonicalRequest is [{canonical}]"
     else:
         to_sign = roa_string_to_sign(req)
         expected = base64.b64encode(hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
-        detail = f"Server string to sign is: {to_sign!r}"
+        message = f"{mismatch} server StringToSign is [{to_sign}]"
     if not hmac.compare_digest(expected, claim.signature):
-        raise ApiError(errors.SIGNATURE_MISMATCH, f"{errors.SIGNATURE_MISMATCH.message} {detail}")
+        raise ApiError(errors.SIGNATURE_MISMATCH, message,
+                       reason="the signature was made with another secret, or over another request than the one "
+                              "received: compare the server's string to sign with the client's")

@@ -1,4 +1,4 @@
-"""Which figures each kind of model reports, and how they are labelled ([choice], CONTRACT §3).
+"""Which figures each kind of model reports, and how they are labelled ([choice], README "The answer").
 
 Every model reports `total_calls` first and `total_amount` last; between them the usage figures
 of its type. A *drawn* metric is generated per call; a *derived* one is a sum of drawn ones.
@@ -51,7 +51,7 @@ class ModelType:
 
     def __post_init__(self) -> None:
         drawn = ("total_calls",) + tuple(m for m, _ in self.per_call)
-        parts = {m: (i,) for i, m in enumerate(drawn)}
+        parts: dict[str, tuple[int, ...]] = {m: (i,) for i, m in enumerate(drawn)}
         parts.update({m: tuple(drawn.index(p) for p in ps) for m, ps in self.derived})
         keys = list(drawn) + [m for m, _ in self.derived]
         object.__setattr__(self, "drawn", drawn)
@@ -84,6 +84,12 @@ MODEL_TYPES: dict[str, ModelType] = {
         ModelType("speech_recognition", per_call=(("audio_duration", 40),)),
         ModelType("speech_synthesis", per_call=(("characters", 180),)),
     )
+}
+
+# The model type the API names for each kind, unless the fixture says otherwise (`modelType`).
+DEFAULT_WIRE_TYPES: dict[str, str] = {
+    "text": "Chat", "embedding": "Embedding", "image": "ImageGeneration", "video": "VideoGeneration",
+    "speech_recognition": "ASR", "speech_synthesis": "TTS",
 }
 
 # Metrics a price may be attached to: anything drawn (calls included).

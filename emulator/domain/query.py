@@ -1,6 +1,6 @@
 """A cost query: what is asked (Selection), which keys it covers, and one page of its rows.
 
-Filters ([sdk] semantics, CONTRACT §2):
+Filters ([sdk] semantics, README "The request"):
 - departments: `clientId` or `clientIds`; neither means every department the caller may see;
 - members: absent → departments with all their members; empty → department-level keys only;
   a list → those members' keys;
@@ -91,7 +91,8 @@ def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], s
         key = scenario.api_keys.get(sel.api_key_id)
         if key is None or key.department_id not in departments:
             raise errors.invalid_parameter(
-                "apiKeyId", f"no API key has id {sel.api_key_id} in department {sel.department_ids[0]}")
+                "apiKeyId", f"no API key has id {sel.api_key_id} in department "
+                            f"{','.join(map(str, sorted(departments)))}")
     keys = [k for k in scenario.api_keys.values() if k.department_id in departments]
     if sel.member_ids is not None:  # () keeps department-level keys; a list keeps those members'
         wanted = set(sel.member_ids)

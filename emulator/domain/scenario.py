@@ -1,9 +1,8 @@
-"""The scenario: catalogue, organisations, departments, members and API keys (CONTRACT §6).
+"""The scenario: catalogue, organisations, departments, members and API keys (README "The data").
 
 Read from the fixture file at run time. Names the file leaves open come from Faker seeded with
 the emulator's seed (resolved on first use); activity levels the file leaves open come from the
-same seed. Nothing
-depends on Python's salted `hash()`.
+same seed. Nothing depends on Python's salted `hash()`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from emulator.domain.metrics import MODEL_TYPES, PRICEABLE, ModelType
+from emulator.domain.fixture import FixtureSpec, ModelSpec, PriceSpec, check_fixture
+from emulator.domain.metrics import DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
 
@@ -36,10 +36,11 @@ class Model:
     prices: tuple[tuple[str, Fraction], ...]  # (drawn metric, minor units per unit of it)
     popularity: int  # permille: scales every key's use of this model
     price_list: tuple[tuple[str, str, int], ...] = ()  # (metric, yuan, per) as the fixture states them
+    wire_type: str = ""  # the model type as the API names it: Chat, ImageGeneration, ...
 
     def public(self) -> dict[str, Any]:
         return {
-            "id": self.id, "code": self.code, "name": self.name, "type": self.type.name,
+            "id": self.id, "code": self.code, "name": self.name, "type": self.type.name, "modelType": self.wire_type,
             "columns": [c.key for c in self.type.columns],
             "prices": {m: {"yuan": yuan, "per": per} for m, yuan, per in self.price_list},
         }
@@ -83,9 +84,10 @@ class Scenario:
     departments: Mapping[int, Department]
     members: Mapping[int, Member]
     api_keys: Mapping[int, ApiKey]
-    raw: Mapping[str, Any]  # the whole document, for the parts other modules own (accounts)
+    spec: FixtureSpec  # the validated file, for the parts other modules own (accounts, events)
     digest: bytes  # identifies seed + file content; binds page tokens to this scenario
     seed: int = 0
+    source: str = "fixture file"  # how messages name the file
     _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     def name_of(self, entity: Organization | Department | Member) -> str:
@@ -145,134 +147,95 @@ def default_fixture_path() -> Path:
 
 
 def load_scenario(path: str | Path | None, seed: int) -> Scenario:
+    """The scenario of a fixture file; anything wrong with it is one ScenarioError naming the file."""
     path = Path(path) if path else default_fixture_path()
+    where = f"fixture file {path}"
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"cannot read fixture file {path}: {exc.strerror}") from exc
+        raise ScenarioError(f"cannot read {where}: {exc.strerror}") from exc
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"fixture file {path} is not valid JSON: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise ScenarioError(f"fixture file {path}: the top level must be an object")
+    except RecursionError:
+        raise ScenarioError(f"{where} nests too deeply") from None
+    except ValueError as exc:  # JSON and UTF-8 errors
+        raise ScenarioError(f"{where} is not valid JSON: {exc}") from None
+    try:
+        spec = check_fixture(doc)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
     digest = hashlib.sha256(b"%d\0" % seed + data).digest()
-    return _Builder(doc, seed, str(path)).build(digest)
+    return _Builder(spec, seed, where).build(digest)
 
 
 class _Builder:
-    """Turns the parsed document into a Scenario, checking ids and references as it goes."""
+    """Turns the validated file into a Scenario, checking ids and references as it goes."""
 
-    def __init__(self, doc: dict[str, Any], seed: int, where: str) -> None:
-        self.doc, self.seed, self.where = doc, seed, where
+    def __init__(self, spec: FixtureSpec, seed: int, where: str) -> None:
+        self.spec, self.seed, self.where = spec, seed, where
         self.rng = random.Random(seed)  # seeded, never salted: the scenario's only randomness
 
     def fail(self, what: str) -> ScenarioError:
-        return ScenarioError(f"fixture file {self.where}: {what}")
-
-    def name(self, given: Any, kind: str) -> str | None:
-        """A name the file fixes, or None: left open, resolved later by `Scenario.name_of`."""
-        if given is None or (isinstance(given, str) and given):
-            return given
-        raise self.fail(f"a {kind} name must be a non-empty string, got {given!r}")
+        return ScenarioError(f"{self.where}: {what}")
 
     def build(self, digest: bytes) -> Scenario:
-        models = {m.id: m for m in (self.model(x) for x in self.list(self.doc, "models"))}
-        if len(models) != len(self.doc["models"]):
-            raise self.fail("model ids must be unique")
+        models: dict[int, Model] = {}
+        for m in self.spec.models:
+            if m.id in models:
+                raise self.fail(f"model id {m.id} is used twice")
+            models[m.id] = self.model(m)
         orgs: dict[int, Organization] = {}
         deps: dict[int, Department] = {}
         members: dict[int, Member] = {}
         keys: dict[int, ApiKey] = {}
-        for o in self.list(self.doc, "organizations"):
-            org_id = self.int_field(o, "id", "organization")
-            if org_id in orgs:
-                raise self.fail(f"organization id {org_id} is used twice")
-            dep_ids = []
-            for d in self.list(o, "departments"):
-                dep = Department(self.int_field(d, "id", "department"), self.name(d.get("name"), "department"),
-                                 d.get("parentId"), org_id)
-                if dep.id in deps:
-                    raise self.fail(f"department id {dep.id} is used twice")
-                deps[dep.id] = dep
-                dep_ids.append(dep.id)
-                for m in d.get("members", []):
-                    mem = Member(self.int_field(m, "id", "member"), self.name(m.get("name"), "member"), dep.id)
+        for o in self.spec.organizations:
+            if o.id in orgs:
+                raise self.fail(f"organization id {o.id} is used twice")
+            for d in o.departments:
+                if d.id in deps:
+                    raise self.fail(f"department id {d.id} is used twice")
+                deps[d.id] = Department(d.id, d.name, d.parentId, o.id)
+                for mem in d.members:
                     if mem.id in members:
                         raise self.fail(f"member id {mem.id} is used twice")
-                    members[mem.id] = mem
-                for k in d.get("apiKeys", []):
-                    key = self.api_key(k, dep.id)
-                    if key.id in keys:
-                        raise self.fail(f"API key id {key.id} is used twice")
-                    keys[key.id] = key
-            orgs[org_id] = Organization(org_id, self.name(o.get("name"), "organization"), tuple(dep_ids))
+                    members[mem.id] = Member(mem.id, mem.name, d.id)
+                for k in d.apiKeys:
+                    if k.id in keys:
+                        raise self.fail(f"API key id {k.id} is used twice")
+                    calls = k.callsPerDay if k.callsPerDay is not None else self.rng.randrange(150, 3000)
+                    keys[k.id] = ApiKey(k.id, k.name or f"key-{k.id}", d.id, k.memberId, calls)
+            orgs[o.id] = Organization(o.id, o.name, tuple(d.id for d in o.departments))
         for dep in deps.values():
             parent = deps.get(dep.parent_id) if dep.parent_id is not None else None
             if dep.parent_id is not None and (parent is None or parent.organization_id != dep.organization_id):
                 raise self.fail(f"department {dep.id} names parent {dep.parent_id}, "
                                 "not a department of its organization")
         for key in keys.values():
-            if key.member_id is not None and members.get(key.member_id, None) is None:
+            if key.member_id is not None and key.member_id not in members:
                 raise self.fail(f"API key {key.id} names member {key.member_id}, which does not exist")
             if key.member_id is not None and members[key.member_id].department_id != key.department_id:
                 raise self.fail(f"API key {key.id} belongs to member {key.member_id} of another department")
-        return Scenario(models, orgs, deps, members, keys, self.doc, digest, self.seed)
+        return Scenario(models, orgs, deps, members, keys, self.spec, digest, self.seed, self.where)
 
-    def list(self, obj: Any, field: str) -> list[dict[str, Any]]:
-        value = obj.get(field) if isinstance(obj, dict) else None
-        if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
-            raise self.fail(f'"{field}" must be a list of objects')
-        return value
-
-    def int_field(self, obj: dict[str, Any], field: str, kind: str) -> int:
-        value = obj.get(field)
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**63:
-            raise self.fail(f"every {kind} needs a positive integer {field!r}, got {value!r}")
-        return value
-
-    def model(self, m: dict[str, Any]) -> Model:
-        model_id = self.int_field(m, "id", "model")
-        type_name = m.get("type")
-        if type_name not in MODEL_TYPES:
-            raise self.fail(f"model {model_id}: type must be one of {sorted(MODEL_TYPES)}, got {type_name!r}")
-        mtype = MODEL_TYPES[type_name]
+    def model(self, m: ModelSpec) -> Model:
+        mtype = MODEL_TYPES[m.type]
         prices, price_list = [], []
-        for metric, spec in (m.get("prices") or {}).items():
+        for metric, spec in m.prices.items():
             if metric not in mtype.drawn:
-                raise self.fail(f"model {model_id}: a {type_name} model cannot be priced by {metric!r} "
+                raise self.fail(f"model {m.id}: a {m.type} model cannot be priced by {metric!r} "
                                 f"(choose from {', '.join(sorted(set(mtype.drawn) & PRICEABLE))})")
-            prices.append((metric, self.price(model_id, metric, spec)))
-            price_list.append((metric, str(spec["yuan"]), int(spec.get("per", 1))))
-        if not prices:
-            raise self.fail(f"model {model_id}: needs at least one price")
-        popularity = m.get("popularity", 1000)
-        if not isinstance(popularity, int) or popularity < 0:
-            raise self.fail(f"model {model_id}: popularity must be a non-negative integer (permille)")
-        code, name = m.get("code"), m.get("name")
-        if not isinstance(code, str) or not code or not isinstance(name, str) or not name:
-            raise self.fail(f"model {model_id}: code and name must be non-empty strings")
-        return Model(model_id, code, name, mtype, tuple(prices), popularity, tuple(price_list))
+            prices.append((metric, self.price(m.id, metric, spec)))
+            price_list.append((metric, str(spec.yuan), spec.per))
+        return Model(m.id, m.code, m.name, mtype, tuple(prices), m.popularity, tuple(price_list),
+                     m.modelType or DEFAULT_WIRE_TYPES[m.type])
 
-    def price(self, model_id: int, metric: str, spec: Any) -> Fraction:
+    def price(self, model_id: int, metric: str, spec: PriceSpec) -> Fraction:
         """`{"yuan": "0.0008", "per": 1000}` → minor units per single unit, exactly."""
         try:
-            yuan = Decimal(str(spec["yuan"]))
-            per = int(spec.get("per", 1))
-            if not yuan.is_finite() or yuan < 0 or per < 1:
-                raise ValueError
-        except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
-            raise self.fail(f'model {model_id}: price of {metric} must look like '
-                            '{"yuan": "0.0008", "per": 1000}') from exc
-        return Fraction(yuan) * MINOR_PER_YUAN / per
-
-    def api_key(self, k: dict[str, Any], dep_id: int) -> ApiKey:
-        key_id = self.int_field(k, "id", "API key")
-        member_id = k.get("memberId")
-        calls = k.get("callsPerDay")
-        if calls is None:
-            calls = self.rng.randrange(150, 3000)
-        elif not isinstance(calls, int) or calls < 0:
-            raise self.fail(f"API key {key_id}: callsPerDay must be a non-negative integer")
-        name = k.get("name") or f"key-{key_id}"
-        return ApiKey(key_id, str(name), dep_id, member_id, calls)
+            yuan = Decimal(str(spec.yuan))
+        except InvalidOperation:
+            yuan = Decimal("NaN")
+        if not yuan.is_finite() or yuan < 0 or abs(yuan.as_tuple().exponent) > 40:  # type: ignore[arg-type]
+            raise self.fail(f'model {model_id}: price of {metric} must look like {{"yuan": "0.0008", "per": 1000}}, '
+                            f"a non-negative decimal")
+        return Fraction(yuan) * MINOR_PER_YUAN / spec.per

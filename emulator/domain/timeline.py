@@ -1,4 +1,4 @@
-"""Time buckets: which rows a span has, and where each starts ([choice], CONTRACT §3).
+"""Time buckets: which rows a span has, and where each starts ([choice], README "The answer").
 
 Hourly buckets start on the hour; daily buckets at midnight Asia/Shanghai (UTC+8, no DST).
 The rows are every bucket that overlaps [start, end), oldest first, and row *i* is computed

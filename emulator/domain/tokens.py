@@ -1,4 +1,4 @@
-"""Page tokens: opaque, stateless, signed, bound to the query that issued them ([choice] §3).
+"""Page tokens: opaque, stateless, signed, bound to the query that issued them (README "The answer").
 
 A token is base64url(version ‖ offset ‖ query fingerprint ‖ MAC), the MAC a keyed BLAKE2b. The MAC key comes from the
 scenario digest (seed + fixture bytes), so any instance started with the same seed and fixtures
@@ -39,21 +39,27 @@ class PageTokens:
         return base64.urlsafe_b64encode(body + mac).rstrip(b"=").decode("ascii")
 
     def open(self, token: str, fingerprint: bytes) -> int:
-        """The offset a token points at; a malformed, tampered or foreign token is refused."""
+        """The offset a token points at; a malformed, tampered or foreign token is refused.
+
+        Only the one canonical encoding is accepted: base64 leaves unused low bits in the last
+        character, and a decoder ignores them, so the token is re-encoded and compared."""
+        malformed = "is malformed; pass back the nextToken of a previous response unchanged"
         if len(token) != (_LEN * 4 + 2) // 3 or not token.isascii():
-            raise errors.invalid_parameter("nextToken", "is malformed; pass back the nextToken of a previous response unchanged")
+            raise errors.invalid_parameter("nextToken", malformed)
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
-            raise errors.invalid_parameter("nextToken", "is malformed; pass back the nextToken of a previous response unchanged") from None
+            raise errors.invalid_parameter("nextToken", malformed) from None
+        if len(raw) != _LEN or base64.urlsafe_b64encode(raw).rstrip(b"=") != token.encode("ascii"):
+            raise errors.invalid_parameter("nextToken", malformed)
         body, mac = raw[:-_MAC_LEN], raw[-_MAC_LEN:]
-        expected = self._mac(body)
-        if len(raw) != _LEN or not hmac.compare_digest(mac, expected):
-            raise errors.invalid_parameter("nextToken", "has been tampered with or was issued by another emulator scenario")
+        if not hmac.compare_digest(mac, self._mac(body)):
+            raise errors.invalid_parameter(
+                "nextToken", "has been tampered with or was issued by another emulator scenario")
         version, offset, bound = struct.unpack(_FORMAT, body)
         if version != VERSION:
             raise errors.invalid_parameter("nextToken", f"has an unsupported version {version}")
         if not hmac.compare_digest(bound, fingerprint):
             raise errors.invalid_parameter(
-                "nextToken", "was issued for a different query (model, time span, filters or caller)")
-        return offset
+                "nextToken", "was issued for a different query (action, time span, filters or caller)")
+        return int(offset)

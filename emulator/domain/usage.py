@@ -1,4 +1,4 @@
-"""Seeded synthetic usage at the finest grain: model × API key × hour (CONTRACT §6).
+"""Seeded synthetic usage at the finest grain: model × API key × hour (README "The data").
 
 Why it is shaped this way:
 - A key's day is drawn first (one keyed BLAKE2b digest of seed, model, key and day), then split
@@ -27,12 +27,12 @@ import hashlib
 import struct
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from itertools import accumulate
 from math import lcm
 
-from emulator.domain.scenario import ApiKey, Model
+from emulator.domain.scenario import ApiKey, Model, Scenario, ScenarioError
 from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
 
 Figures = tuple[int, ...]
@@ -62,6 +62,37 @@ def allocate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
         for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:left]:
             shares[i] += 1
     return shares
+
+
+LANE_MAX = 2**63 - 1  # the largest figure a packed lane holds
+
+
+def _peak_calls(key: ApiKey, model: Model, days: int) -> int:
+    """The most calls `_draw_day` can give the key on any day of a window of `days` days."""
+    trend = 1000 + TREND_PERMILLE_PER_YEAR * max(days - 1, 0) // 365
+    return key.calls_per_day * model.popularity * trend * 1000 * 1400 // 10**12 * 5
+
+
+def peak_figures(model: Model, keys: Iterable[ApiKey], days: int) -> list[int]:
+    """Upper bounds of a day's figures summed over `keys`, column by column (derived sums and the
+    amount included): what must fit in a lane for any query over those keys."""
+    calls = sum(_peak_calls(k, model, days) for k in keys)
+    drawn = [calls] + [calls * mean * 1300 // 1000 for _, mean in model.type.per_call]
+    scale, weights = _price_weights(model)
+    amount = sum(f * w for f, w in zip(drawn, weights)) // scale
+    return [column[0] for column in model.type.expand_columns([[f] for f in drawn] + [[amount]])]
+
+
+def check_capacity(gen: UsageGenerator, scenario: Scenario) -> None:
+    """Refuse, at load, a scenario whose figures could overflow a packed 64-bit lane."""
+    keys = tuple(scenario.api_keys.values())
+    for model in scenario.models.values():
+        worst = max(peak_figures(model, keys, gen.days))
+        if worst > LANE_MAX:
+            raise ScenarioError(
+                f"model {model.id} ({model.code}): a day's figures summed over all API keys could reach "
+                f"{worst:.3e}, beyond the largest figure the emulator holds, 2^63-1 = {LANE_MAX}; "
+                "lower callsPerDay, popularity or prices")
 
 
 class UsageGenerator:

@@ -1,73 +1,123 @@
-"""Fault injection (CONTRACT §7): make the emulator fail on demand, exactly as the real one fails.
+"""Fault injection: make the emulator fail on demand, exactly as the real one fails.
 
-Two ways in: a request header (`x-emulator-fault: <code>`, `x-emulator-delay-ms: N`), or rules
-posted to `/_emulator/faults` that match requests by query values and AccessKey id, fire a number
-of times or at a seeded rate, and may add a delay. The error bodies are the catalogue's own.
+Two ways in: request headers (`x-emulator-fault: <code>`, `x-emulator-delay-ms: N`,
+`x-emulator-retry-after-ms: N`), or rules (`FaultRuleSpec`, posted to `/_emulator/faults` or
+given to `Emulator.faults.add`) that match requests by query values and AccessKey id, fire a
+number of times or at a seeded rate, and may add a delay. The error bodies are the catalogue's own.
 """
 
 from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from emulator import errors
 from emulator.errors import ApiError, ErrorSpec
+from emulator.harness.bodies import STRICT, BodyError, Text, mapping_of, validate
 from emulator.wire import WireRequest
 
 MAX_DELAY_MS = 60_000
+MAX_RULES = 1000
 FAULT_HEADER = "x-emulator-fault"
 DELAY_HEADER = "x-emulator-delay-ms"
-
-
-class FaultSpecError(ValueError):
-    """A fault rule or header the emulator cannot apply; the message says which field and why."""
+RETRY_AFTER_HEADER = "x-emulator-retry-after-ms"
 
 
 def spec_for(code: str) -> ErrorSpec:
     spec = errors.CATALOGUE.get(code)
     if spec is None:
-        raise FaultSpecError(f"unknown error code {code!r}; choose one of {', '.join(sorted(errors.CATALOGUE))}")
+        raise ValueError(f"unknown error code {errors.echo(code)!r}; "
+                         f"choose one of {', '.join(sorted(errors.CATALOGUE))}")
     return spec
 
 
-def _delay(value: Any, what: str) -> int:
-    if isinstance(value, str):
-        value = int(value) if value.isascii() and value.isdigit() else None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DELAY_MS:
-        raise FaultSpecError(f"{what} must be an integer number of milliseconds from 0 to {MAX_DELAY_MS}")
-    return value
+def _known_code(code: str) -> str:
+    spec_for(code)
+    return code
+
+
+class FaultMatch(BaseModel):
+    """Which requests a rule applies to: every listed query value and the AccessKey id must be equal."""
+
+    model_config = STRICT
+    query: dict[Annotated[Text, Field(max_length=128)], Annotated[Text, Field(max_length=1024)] | int] = Field(
+        default_factory=dict, max_length=32)
+    accessKeyId: Annotated[Text, Field(max_length=128)] | None = None
+
+
+class FaultRuleSpec(BaseModel):
+    """A fault rule as a test states it (the body of `POST /_emulator/faults`)."""
+
+    model_config = STRICT
+    code: Annotated[Text, AfterValidator(_known_code)] | None = Field(
+        None, description="An error code of the catalogue; absent: the rule only delays.")
+    match: FaultMatch = Field(default_factory=FaultMatch)
+    times: int | None = Field(None, ge=1, le=2**31, description="Fires this many times, then stops; absent: no limit.")
+    rate: float = Field(1.0, ge=0, le=1,
+                        description="The chance per matching request, from a stream seeded by the seed.")
+    delayMs: int = Field(0, ge=0, le=MAX_DELAY_MS, description="Milliseconds to wait before answering.")
+    retryAfterMs: int | None = Field(
+        None, ge=1, le=86_400_000, description="Sent as the x-acs-retry-after header (the SDK's ThrottlingException).")
+
+    @model_validator(mode="after")
+    def _does_something(self) -> FaultRuleSpec:
+        if self.code is None and self.delayMs == 0:
+            raise ValueError("a rule needs a code, a delayMs, or both")
+        if self.retryAfterMs is not None and self.code is None:
+            raise ValueError("retryAfterMs needs a code")
+        return self
 
 
 @dataclass
 class FaultRule:
     id: int
-    code: str | None  # None: a delay only
-    query: dict[str, str]  # every listed parameter must have exactly this value
-    access_key_id: str | None
+    spec: FaultRuleSpec
     times: int | None  # fires this many times more, then stops; None: no limit
-    rate: float  # chance per matching request, drawn from a seeded stream
-    delay_ms: int
     hits: int = 0
     _rng: random.Random = field(repr=False, default_factory=random.Random)
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "code": self.code, "match": {"query": self.query, "accessKeyId": self.access_key_id},
-                "times": self.times, "rate": self.rate, "delayMs": self.delay_ms, "hits": self.hits}
+        s = self.spec
+        return {"id": self.id, "code": s.code, "match": {"query": {k: str(v) for k, v in s.match.query.items()},
+                                                         "accessKeyId": s.match.accessKeyId},
+                "times": self.times, "rate": s.rate, "delayMs": s.delayMs, "retryAfterMs": s.retryAfterMs,
+                "hits": self.hits}
 
     def matches(self, query: dict[str, str], access_key_id: str | None) -> bool:
         if self.times is not None and self.times <= 0:
             return False
-        if self.access_key_id is not None and self.access_key_id != access_key_id:
+        m = self.spec.match
+        if m.accessKeyId is not None and m.accessKeyId != access_key_id:
             return False
-        return all(query.get(k) == v for k, v in self.query.items())
+        return all(query.get(k) == str(v) for k, v in m.query.items())
 
 
 @dataclass(frozen=True)
 class Injection:
     error: ApiError | None
     delay_ms: int
+
+
+def _injected(code: str | None, source: str, retry_after_ms: int | None) -> ApiError | None:
+    if code is None:
+        return None
+    return ApiError(spec_for(code), reason=f"injected by {source}", retry_after_ms=retry_after_ms)
+
+
+def _header_int(req: WireRequest, name: str, low: int, high: int) -> int | None:
+    """An integer header in low..high, judged before conversion (a 5,000-digit value is refused at once)."""
+    raw = req.header(name)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)) and low <= int(raw) <= high):
+        raise errors.invalid_parameter(name, f"must be an integer from {low} to {high}, got \"{errors.echo(raw)}\"")
+    return int(raw)
 
 
 class FaultBook:
@@ -79,36 +129,15 @@ class FaultBook:
         self._next_id = 1
         self._lock = threading.Lock()
 
-    def add(self, spec: Any) -> FaultRule:
-        if not isinstance(spec, dict):
-            raise FaultSpecError("a fault rule must be a JSON object")
-        unknown = set(spec) - {"code", "match", "times", "rate", "delayMs"}
-        if unknown:
-            raise FaultSpecError(f"unknown field(s) {sorted(unknown)}; use code, match, times, rate, delayMs")
-        code = spec.get("code")
-        if code is not None:
-            spec_for(code)
-        match = spec.get("match") or {}
-        if not isinstance(match, dict) or set(match) - {"query", "accessKeyId"}:
-            raise FaultSpecError('match must be an object with "query" and/or "accessKeyId"')
-        query = match.get("query") or {}
-        if not isinstance(query, dict) or not all(isinstance(v, (str, int)) for v in query.values()):
-            raise FaultSpecError("match.query must map parameter names to values")
-        times = spec.get("times")
-        if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-            raise FaultSpecError("times must be a positive integer (or absent for no limit)")
-        rate = spec.get("rate", 1.0)
-        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
-            raise FaultSpecError("rate must be a number from 0 to 1")
-        delay = _delay(spec.get("delayMs", 0), "delayMs")
-        if code is None and delay == 0:
-            raise FaultSpecError("a rule needs a code, a delayMs, or both")
-        ak = match.get("accessKeyId")
-        if ak is not None and not isinstance(ak, str):
-            raise FaultSpecError("match.accessKeyId must be a string")
+    def add(self, spec: Mapping[str, Any] | FaultRuleSpec | None = None, **fields: Any) -> FaultRule:
+        """Add a rule; a malformed one raises BodyError naming the field and changes nothing."""
+        checked = spec if isinstance(spec, FaultRuleSpec) and not fields else validate(
+            FaultRuleSpec, mapping_of(spec, **fields))
         with self._lock:
-            rule = FaultRule(self._next_id, code, {k: str(v) for k, v in query.items()}, ak, times, float(rate),
-                             delay, _rng=random.Random(self.seed * 1_000_003 + self._next_id))
+            if len(self._rules) >= MAX_RULES:
+                raise BodyError("body", f"there are already {MAX_RULES} fault rules; remove some first")
+            rule = FaultRule(self._next_id, checked, checked.times,
+                             _rng=random.Random(self.seed * 1_000_003 + self._next_id))
             self._next_id += 1
             self._rules.append(rule)
         return rule
@@ -129,15 +158,17 @@ class FaultBook:
             self._next_id = 1
 
     def injection_for(self, req: WireRequest, access_key_id: str | None) -> Injection | None:
-        """The header's fault wins; otherwise the first matching rule that fires."""
-        header_code, header_delay = req.header(FAULT_HEADER), req.header(DELAY_HEADER)
-        if header_code is not None or header_delay is not None:
+        """The headers' fault wins; otherwise the first matching rule that fires."""
+        header_code = req.header(FAULT_HEADER)
+        delay = _header_int(req, DELAY_HEADER, 0, MAX_DELAY_MS)
+        retry_after = _header_int(req, RETRY_AFTER_HEADER, 1, 86_400_000)
+        if header_code is not None or delay is not None:
             try:
-                err = ApiError(spec_for(header_code.strip())) if header_code else None
-                delay = _delay(header_delay.strip(), DELAY_HEADER) if header_delay else 0
-            except FaultSpecError as exc:
-                raise errors.invalid_parameter(FAULT_HEADER if header_code else DELAY_HEADER, str(exc)) from None
-            return Injection(err, delay)
+                err = _injected(header_code.strip() or None, f"the {FAULT_HEADER} header", retry_after) \
+                    if header_code else None
+            except ValueError as exc:
+                raise errors.invalid_parameter(FAULT_HEADER, str(exc)) from None
+            return Injection(err, delay or 0)
         if not self._rules:
             return None
         query = {}
@@ -147,9 +178,10 @@ class FaultBook:
             pass  # an undecodable query matches no rule by value; validation will name it
         with self._lock:
             for rule in self._rules:
-                if rule.matches(query, access_key_id) and (rule.rate >= 1 or rule._rng.random() < rule.rate):
+                if rule.matches(query, access_key_id) and (rule.spec.rate >= 1 or rule._rng.random() < rule.spec.rate):
                     rule.hits += 1
                     if rule.times is not None:
                         rule.times -= 1
-                    return Injection(ApiError(spec_for(rule.code)) if rule.code else None, rule.delay_ms)
+                    s = rule.spec
+                    return Injection(_injected(s.code, f"fault rule {rule.id}", s.retryAfterMs), s.delayMs)
         return None

@@ -1,7 +1,9 @@
-"""The request journal (CONTRACT §7): what each API request was and how it was answered.
+"""The request journal: what each API request was and how it was answered.
 
-Bounded (the oldest entries go first) so a long soak keeps memory flat; `total` still counts
-every request since the last reset.
+Bounded twice, so a long soak or hostile input keeps memory flat: at most `size` entries (the
+oldest go first; `total` still counts every request since the last reset), and each text an
+entry keeps is cut to a fixed length (`LIMITS`), marked with a trailing "…".
+Python names are snake_case; `public()` gives the wire's camelCase.
 """
 
 from __future__ import annotations
@@ -9,8 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+# The most characters an entry keeps of each text: a journal of 10,000 entries stays under ~40 MB.
+LIMITS = {"path": 256, "query": 2048, "access_key_id": 128, "reason": 1024}
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -19,11 +30,21 @@ class JournalEntry:
     method: str
     path: str
     query: str
-    accessKeyId: str | None
+    access_key_id: str | None
     status: int
-    errorCode: str | None
-    requestId: str
-    latencyMs: float
+    error_code: str | None
+    request_id: str
+    latency_ms: float
+    reason: str | None = None  # the emulator's own explanation of an error
+
+    @classmethod
+    def bounded(cls, arrived: float, method: str, path: str, query: str, access_key_id: str | None,
+                status: int, error_code: str | None, request_id: str, latency_ms: float,
+                reason: str | None = None) -> JournalEntry:
+        """An entry with every text cut to its limit."""
+        return cls(arrived, method[:16], clip(path, LIMITS["path"]) or "", clip(query, LIMITS["query"]) or "",
+                   clip(access_key_id, LIMITS["access_key_id"]), status, error_code, request_id, latency_ms,
+                   clip(reason, LIMITS["reason"]))
 
     @property
     def time(self) -> str:
@@ -31,9 +52,9 @@ class JournalEntry:
         return dt.datetime.fromtimestamp(self.arrived, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def public(self) -> dict[str, Any]:
-        out = asdict(self)
-        out = {"time": self.time, **{k: v for k, v in out.items() if k != "arrived"}}
-        return out
+        return {"time": self.time, "method": self.method, "path": self.path, "query": self.query,
+                "accessKeyId": self.access_key_id, "status": self.status, "errorCode": self.error_code,
+                "requestId": self.request_id, "latencyMs": self.latency_ms, "reason": self.reason}
 
 
 class Journal:

@@ -66,15 +66,21 @@ class EmulatorApp:
             secure=scope.get("scheme") == "https",
         )
         reply = await self.service.handle(req)
-        await _send(send, reply.status, reply.body, [(b"x-acs-request-id", reply.request_id.encode())])
+        headers = [(b"x-acs-request-id", reply.request_id.encode())]
+        if reply.reason is not None:
+            headers.append((b"x-emulator-reason", render.header_text(reply.reason).encode("ascii")))
+        if reply.retry_after_ms is not None:
+            headers.append((b"x-acs-retry-after", b"%d" % reply.retry_after_ms))
+        await _send(send, reply.status, reply.body, headers, reply.content_type)
 
 
-_CONTENT_TYPE = (b"content-type", render.CONTENT_TYPE.encode())
+_CONTENT_TYPES = {t: (b"content-type", t.encode()) for t in (render.CONTENT_TYPE, render.XML_CONTENT_TYPE)}
 
 
-async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]],
+                content_type: str = render.CONTENT_TYPE) -> None:
     await send({"type": "http.response.start", "status": status,
-                "headers": [_CONTENT_TYPE, (b"content-length", str(len(body)).encode()), *headers]})
+                "headers": [_CONTENT_TYPES[content_type], (b"content-length", b"%d" % len(body)), *headers]})
     await send({"type": "http.response.body", "body": body})
 
 

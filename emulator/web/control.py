@@ -1,37 +1,120 @@
-"""The control API under `/_emulator/` (CONTRACT §7): never a path the real service has."""
+"""The control API under `/_emulator/`: never a path the real service has.
+
+One FastAPI app, built on first use (the API path never imports it). Bodies are read within a
+size limit and validated by the declared models of the harness (`emulator.harness.bodies`), so
+every malformed body gets the same kind of 400 naming the field, and the OpenAPI document shows
+their schemas. A bug of ours answers 500 and is kept for the pytest plugin to report.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import Any
+import traceback
+from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator import __version__, errors, render
 from emulator.errors import ApiError
-from emulator.harness.faults import FaultSpecError
+from emulator.harness.bodies import MAX_BODY, BodyError, from_json
+from emulator.harness.faults import FaultRuleSpec
 from emulator.service import Service, new_request_id
 from emulator.web.openapi import api_openapi
 
+log = logging.getLogger("emulator")
+M = TypeVar("M", bound=BaseModel)
+BODY_MODELS: list[type[BaseModel]] = [FaultRuleSpec]  # schemas the OpenAPI document lists
 
-def _json(obj: Any, status: int = 200) -> Response:
+
+def json_response(obj: Any, status: int = 200) -> Response:
     return Response(render.dumps(obj), status_code=status, media_type=render.CONTENT_TYPE)
 
 
-def _error(err: ApiError, host_id: str) -> Response:
+def error_response(err: ApiError, host_id: str) -> Response:
+    """Control-API errors are the gateway's JSON body: the control API is ours, read by tests."""
     rid = new_request_id()
-    return Response(render.error(err, rid, host_id), status_code=err.status, media_type=render.CONTENT_TYPE,
-                    headers={"x-acs-request-id": rid})
+    headers = {"x-acs-request-id": rid}
+    if err.reason:
+        headers["x-emulator-reason"] = render.header_text(err.reason)
+    return Response(render.gateway_error_json(err, rid, host_id), status_code=err.status,
+                    media_type=render.CONTENT_TYPE, headers=headers)
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` for an endpoint whose body is `model` (read by `read_model`, not by FastAPI)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    """The body as `model`; too large, not JSON or not valid: a BodyError naming the field."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BodyError("body", f"is more than the {MAX_BODY} bytes the control API reads")
+        chunks.append(chunk)
+    return from_json(model, b"".join(chunks))
+
+
+def harness_routes(service: Service) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/_emulator/accounts", tags=["control"], summary="The well-known development credentials")
+    async def accounts() -> Response:
+        return json_response([a.public() for a in service.accounts.accounts])
+
+    @router.post("/_emulator/reset", tags=["control"],
+                 summary="Back to the started state: no fault rules, nonces or journal; started settings")
+    async def reset() -> Response:
+        service.reset()
+        return json_response({"reset": True})
+
+    @router.get("/_emulator/faults", tags=["faults"], summary="The active fault rules")
+    async def list_faults() -> Response:
+        return json_response([r.public() for r in service.faults.rules()])
+
+    @router.post("/_emulator/faults", tags=["faults"], status_code=201, summary="Add a fault rule",
+                 openapi_extra=body_schema(FaultRuleSpec))
+    async def add_fault(request: Request) -> Response:
+        rule = service.faults.add(await read_model(request, FaultRuleSpec))
+        return json_response(rule.public(), 201)
+
+    @router.delete("/_emulator/faults", tags=["faults"], summary="Remove every fault rule")
+    async def clear_faults() -> Response:
+        service.faults.clear()
+        return json_response({"cleared": True})
+
+    @router.delete("/_emulator/faults/{rule_id}", tags=["faults"], summary="Remove one fault rule")
+    async def delete_fault(rule_id: int) -> Response:
+        if not service.faults.remove(rule_id):
+            raise errors.invalid_parameter("ruleId", f"no fault rule has id {rule_id}")
+        return json_response({"deleted": rule_id})
+
+    @router.get("/_emulator/requests", tags=["journal"], summary="The request journal, oldest first")
+    async def journal() -> Response:
+        entries = service.journal.entries()
+        return json_response({"worker": os.getpid(), "total": service.journal.total,
+                              "requests": [e.public() for e in entries]})
+
+    @router.delete("/_emulator/requests", tags=["journal"], summary="Empty the request journal")
+    async def clear_journal() -> Response:
+        service.journal.clear()
+        return json_response({"cleared": True})
+
+    return router
 
 
 def control_app(service: Service) -> FastAPI:
     app = FastAPI(
         title="aicontent-emulator",
         version=__version__,
-        description="Offline emulator of Alibaba Cloud AiContent `ModelRouterQueryCostModelDetail`, "
+        description="Offline emulator of Alibaba Cloud AiContent's Model Router billing API, "
                     "with its control API under `/_emulator/`.",
         openapi_url="/_emulator/openapi.json",
         docs_url="/_emulator/docs",
@@ -39,79 +122,48 @@ def control_app(service: Service) -> FastAPI:
     )
     host_id = service.settings.host_id
 
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(exc, host_id)
+
+    @app.exception_handler(BodyError)
+    async def _body_error(request: Request, exc: BodyError) -> Response:
+        return error_response(errors.invalid_parameter(exc.field, exc.reason), host_id)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 or exc.status_code == 405:
-            return _error(ApiError(errors.ACTION_NOT_FOUND,
-                                   f"Specified api is not found, please check your url and method: "
-                                   f"{request.method} {errors.echo(request.url.path)}."), host_id)
-        return _error(ApiError(errors.INVALID_PARAMETER, str(exc.detail)), host_id)
+        if exc.status_code in (404, 405):
+            return error_response(errors.not_found(request.method, request.url.path), host_id)
+        return error_response(ApiError(errors.INVALID_PARAMETER, str(exc.detail)), host_id)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        return _error(errors.invalid_parameter(where, str(first.get("msg", "is not valid")).rstrip(".")), host_id)
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "path", "query")) or "body"
+        return error_response(errors.invalid_parameter(where, str(first.get("msg", "is not valid")).rstrip(".")),
+                              host_id)
 
-    @app.get("/_emulator/config", tags=["control"], summary="The effective settings")
-    async def config() -> Response:
-        return _json(service.settings.as_public_dict())
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error in the control API: %s %s", request.method, request.url.path)
+        service.unexpected.append(traceback.format_exc())
+        return error_response(ApiError(errors.UNKNOWN_ERROR), host_id)
 
     @app.get("/_emulator/scenario", tags=["control"], summary="Catalogue, organizations, departments, members, keys")
     async def scenario() -> Response:
-        return _json(service.scenario.public())
+        return json_response(service.scenario.public())
 
-    @app.get("/_emulator/accounts", tags=["control"], summary="The well-known development credentials")
-    async def accounts() -> Response:
-        return _json([a.public() for a in service.accounts.accounts])
+    @app.get("/_emulator/config", tags=["control"], summary="The effective settings")
+    async def config() -> Response:
+        return json_response(service.settings.as_public_dict())
 
-    @app.post("/_emulator/reset", tags=["control"], summary="Clear fault rules, nonces and the journal")
-    async def reset() -> Response:
-        service.reset()
-        return _json({"reset": True})
-
-    @app.get("/_emulator/faults", tags=["faults"], summary="The active fault rules")
-    async def list_faults() -> Response:
-        return _json([r.public() for r in service.faults.rules()])
-
-    @app.post("/_emulator/faults", tags=["faults"], status_code=201, summary="Add a fault rule")
-    async def add_fault(request: Request) -> Response:
-        try:
-            spec = await request.json()
-        except ValueError:
-            return _error(errors.invalid_parameter("body", "must be a JSON object describing a fault rule"), host_id)
-        try:
-            rule = service.faults.add(spec)
-        except FaultSpecError as exc:
-            return _error(errors.invalid_parameter("body", str(exc)), host_id)
-        return _json(rule.public(), 201)
-
-    @app.delete("/_emulator/faults", tags=["faults"], summary="Remove every fault rule")
-    async def clear_faults() -> Response:
-        service.faults.clear()
-        return _json({"cleared": True})
-
-    @app.delete("/_emulator/faults/{rule_id}", tags=["faults"], summary="Remove one fault rule")
-    async def delete_fault(rule_id: int) -> Response:
-        if not service.faults.remove(rule_id):
-            return _error(errors.invalid_parameter("ruleId", f"no fault rule has id {rule_id}"), host_id)
-        return _json({"deleted": rule_id})
-
-    @app.get("/_emulator/requests", tags=["journal"], summary="The request journal")
-    async def journal() -> Response:
-        entries = service.journal.entries()
-        return _json({"worker": os.getpid(), "total": service.journal.total, "requests": [e.public() for e in entries]})
-
-    @app.delete("/_emulator/requests", tags=["journal"], summary="Empty the request journal")
-    async def clear_journal() -> Response:
-        service.journal.clear()
-        return _json({"cleared": True})
+    app.include_router(harness_routes(service))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            app.openapi_schema = api_openapi(schema, sorted(service.scenario.models))
+            app.openapi_schema = api_openapi(schema, sorted(service.scenario.models), BODY_MODELS)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pydantic import BaseModel
+
 from emulator.params import MAX_PAGE_SIZE
 
 _INT64 = {"type": "integer", "format": "int64"}
@@ -47,7 +49,8 @@ SCHEMAS: dict[str, Any] = {
     "CostModelDetailRowDTO": {
         "type": "object", "required": ["timestamp", "values"],
         "properties": {"timestamp": _INT64,
-                       "values": {"type": "string", "description": "A JSON object: column key → number, plus timestamp."}},
+                       "values": {"type": "string",
+                                  "description": "A JSON object: column key → number, plus timestamp."}},
     },
     "CostModelDetailRespDTO": {
         "type": "object",
@@ -78,7 +81,8 @@ SCHEMAS: dict[str, Any] = {
     },
     "ProductError": {
         "type": "object",
-        "required": ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data", "Code", "Message", "RequestId"],
+        "description": "product_errors=both (default) adds Code, Message and RequestId; documented omits them.",
+        "required": ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data"],
         "properties": {
             "requestId": {"type": "string"}, "success": {"type": "boolean", "enum": [False]},
             "errCode": {"type": "string"}, "errMessage": {"type": "string"},
@@ -89,9 +93,14 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _body(ref: str, description: str) -> dict[str, Any]:
-    return {"description": description, "headers": {"x-acs-request-id": {"schema": {"type": "string"}}},
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+def _body(ref: str, description: str, xml: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+    if xml:  # gateway errors come as XML unless the request accepts application/json
+        content["text/xml;charset=utf-8"] = {"schema": {"type": "string", "description": "<Error>...</Error>"}}
+    return {"description": description, "content": content,
+            "headers": {"x-acs-request-id": {"schema": {"type": "string"}},
+                        "x-emulator-reason": {"schema": {"type": "string"},
+                                              "description": "Errors: the emulator's explanation."}}}
 
 
 OPERATION = {
@@ -102,23 +111,28 @@ OPERATION = {
     "responses": {
         "200": _body("ModelDetailResponse", "A page of rows."),
         "400": _body("GatewayError", "MissingParameter, InvalidParameter, IncompleteSignature, SignatureDoesNotMatch, "
-                                     "InvalidTimeStamp.Expired, SignatureNonceUsed, InvalidAction, InvalidVersion."),
+                                     "InvalidTimeStamp.Expired, InvalidTimeStamp.Format, SignatureNonceUsed, "
+                                     "InvalidAction, InvalidVersion, Throttling.User (injected only).", xml=True),
         "403": _body("ProductError", "B.Permission.DeniedException or B.Permission.OrgNoExistException."),
-        "404": _body("GatewayError", "InvalidAccessKeyId.NotFound or InvalidAction.NotFound."),
-        "429": _body("GatewayError", "Throttling.User (injected only)."),
+        "404": _body("GatewayError", "InvalidAccessKeyId.NotFound or InvalidAction.NotFound.", xml=True),
         "500": _body("ProductError", "Server.Internal.UnknownError (injected only)."),
     },
 }
 
 
-def api_openapi(schema: dict[str, Any], model_ids: list[int]) -> dict[str, Any]:
-    """The control API's document with the emulated endpoint and its bodies added; `modelId`
-    lists the models of this instance's catalogue (another id is answered InvalidParameter)."""
+def api_openapi(schema: dict[str, Any], model_ids: list[int], bodies: list[type[BaseModel]]) -> dict[str, Any]:
+    """The control API's document with the emulated endpoint, its bodies and the control API's
+    body models added; `modelId` lists the models of this instance's catalogue."""
     from emulator.service import API_PATH
 
     out = copy.deepcopy(schema)
-    operation = copy.deepcopy(OPERATION)
+    operation: dict[str, Any] = copy.deepcopy(OPERATION)
     operation["parameters"][0]["schema"]["enum"] = model_ids
     out.setdefault("paths", {})[API_PATH] = {"get": operation}
-    out.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
+    schemas = out.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(SCHEMAS)
+    for model in bodies:
+        doc = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(doc.pop("$defs", {}))
+        schemas[model.__name__] = doc
     return out

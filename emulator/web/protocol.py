@@ -36,10 +36,11 @@ class EmulatorHttpProtocol(HttpToolsProtocol):
         err = ApiError(errors.INVALID_PARAMETER,
                        f"The request is not valid HTTP ({msg.rstrip('.')}): percent-encode every byte that is not "
                        "printable ASCII, and keep the request line under 64 KiB.")
-        body = render.gateway_error(err, request_id, _host_id(self.app))
+        # Its headers were never read, so the client's Accept is unknown: the gateway's default, XML.
+        body = render.gateway_error_xml(err, request_id, _host_id(self.app))
         self.transport.write(b"".join([
             b"HTTP/1.1 400 Bad Request\r\n",
-            b"content-type: " + render.CONTENT_TYPE.encode() + b"\r\n",
+            b"content-type: " + render.XML_CONTENT_TYPE.encode() + b"\r\n",
             b"content-length: " + str(len(body)).encode() + b"\r\n",
             b"x-acs-request-id: " + request_id.encode() + b"\r\n",
             b"connection: close\r\n\r\n",

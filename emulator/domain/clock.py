@@ -1,0 +1,124 @@
+"""The data clock: usage exists only before `now - lag`, never in the future.
+
+`now` is the wall clock unless a test fixes it (a setting, the control API, `Emulator.clock`);
+a fixed clock moves only when told to. The lag hides the most recent usage as a billing pipeline
+would. Signature dates are judged by the real wall clock, never by this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+MAX_INSTANT = 10**11  # Unix seconds; larger values look like milliseconds
+MAX_LAG_MINUTES = 10_000_000
+
+
+class ClockError(ValueError):
+    """An instant or lag the clock cannot take."""
+
+
+def parse_instant(value: Any) -> int:
+    """Unix seconds from an int, a string of digits, ISO 8601 text with an offset, or an aware
+    datetime. A time without an offset is refused: it would mean different instants on
+    different machines."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ClockError("a datetime needs a time zone")
+        seconds = int(value.timestamp() // 1)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            seconds = int(text)
+        else:
+            try:
+                parsed = dt.datetime.fromisoformat(text) if len(text) <= 64 else None
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise ClockError(f"{value[:64]!r} is neither Unix seconds nor ISO 8601 "
+                                 "(like 2026-03-01T12:00:00+08:00)")
+            if parsed.tzinfo is None:
+                raise ClockError(f"{value!r} has no offset; add one, like +08:00 or Z")
+            seconds = int(parsed.timestamp() // 1)
+    else:
+        raise ClockError(f"an instant must be Unix seconds or ISO 8601 text, got {type(value).__name__}")
+    if not 0 <= seconds < MAX_INSTANT:
+        raise ClockError(f"{seconds} is not a Unix time in seconds from 1970 to 5138")
+    return seconds
+
+
+@dataclass(frozen=True)
+class ClockState:
+    fixed: int | None  # None: the wall clock
+    lag_minutes: int
+
+
+class DataClock:
+    """The data clock of one emulator; thread-safe, reset to the started setting."""
+
+    def __init__(self, fixed: int | None, lag_minutes: int, wall: Callable[[], float] = time.time) -> None:
+        self._started = ClockState(fixed, lag_minutes)
+        self._state = self._started
+        self._wall = wall
+        self._lock = threading.Lock()
+
+    def now(self) -> int:
+        fixed = self._state.fixed
+        return fixed if fixed is not None else int(self._wall())
+
+    def cutoff(self) -> int:
+        """The instant before which usage exists: now minus the lag."""
+        state = self._state
+        now = state.fixed if state.fixed is not None else int(self._wall())
+        return now - state.lag_minutes * 60
+
+    @property
+    def fixed(self) -> bool:
+        return self._state.fixed is not None
+
+    @property
+    def lag_minutes(self) -> int:
+        return self._state.lag_minutes
+
+    def set(self, now: Any = None, lag_minutes: int | None = None) -> None:
+        """Fix the clock at `now` (any form `parse_instant` takes; None keeps the current
+        setting) and optionally change the lag."""
+        fixed = parse_instant(now) if now is not None else None
+        if lag_minutes is not None and (isinstance(lag_minutes, bool) or not isinstance(lag_minutes, int)
+                                        or not 0 <= lag_minutes <= MAX_LAG_MINUTES):
+            raise ClockError(f"dataLagMinutes must be an integer from 0 to {MAX_LAG_MINUTES}")
+        with self._lock:
+            state = self._state
+            self._state = ClockState(fixed if now is not None else state.fixed,
+                                     lag_minutes if lag_minutes is not None else state.lag_minutes)
+
+    def advance(self, seconds: int) -> None:
+        """Move a fixed clock forward; figures only grow as it moves."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+            raise ClockError("seconds must be a non-negative integer: the clock only moves forward")
+        with self._lock:
+            state = self._state
+            if state.fixed is None:
+                raise ClockError("the clock follows the wall clock; fix it first (PUT /_emulator/clock)")
+            if state.fixed + seconds >= MAX_INSTANT:
+                raise ClockError(f"advancing by {seconds} s would pass the year 5138")
+            self._state = ClockState(state.fixed + seconds, state.lag_minutes)
+
+    def reset(self) -> None:
+        """Back to the started setting (the `now` and `data_lag_minutes` settings)."""
+        with self._lock:
+            self._state = self._started
+
+    def follow_wall(self) -> None:
+        """Unfix the clock: back to the started setting (as `DELETE /_emulator/clock`)."""
+        self.reset()
+
+    def public(self) -> dict[str, Any]:
+        return {"now": self.now(), "fixed": self.fixed, "dataLagMinutes": self.lag_minutes}

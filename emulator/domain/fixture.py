@@ -1,0 +1,106 @@
+"""The fixture file's declared shape: every malformed file is one clear message naming the field.
+
+Validated before anything is built from it; cross-references (ids used twice, a key naming a
+member of another department) are checked by the scenario builder. Unknown fields are refused,
+so a misspelt `callPerDay` fails loudly instead of being ignored. Policies are checked by
+`emulator.auth.policy` and usage events by `emulator.domain.events`, where they are understood.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from emulator.domain.metrics import MODEL_TYPES
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Name = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+def _model_type(name: str) -> str:
+    if name not in MODEL_TYPES:
+        raise ValueError(f"must be one of {', '.join(MODEL_TYPES)}")
+    return name
+
+
+TypeName = Annotated[str, AfterValidator(_model_type)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PriceSpec(_Spec):
+    yuan: Annotated[str, Field(min_length=1, max_length=40)] | int | float = Field(
+        description='Yuan per `per` units, as text to keep it exact: "0.0008".')
+    per: Annotated[int, Field(ge=1, le=10**12)] = 1
+
+
+class ModelSpec(_Spec):
+    id: Id
+    code: Name
+    name: Name
+    type: TypeName
+    modelType: Name | None = None  # the model type as the wire names it (Chat, ImageGeneration, ...)
+    popularity: Annotated[int, Field(ge=0, le=10**9)] = 1000  # permille
+    prices: dict[str, PriceSpec] = Field(min_length=1)
+
+
+class MemberSpec(_Spec):
+    id: Id
+    name: Name | None = None
+
+
+class ApiKeySpec(_Spec):
+    id: Id
+    name: Name | None = None
+    memberId: Id | None = None
+    callsPerDay: Annotated[int, Field(ge=0)] | None = None
+
+
+class DepartmentSpec(_Spec):
+    id: Id
+    name: Name | None = None
+    parentId: Id | None = None
+    members: list[MemberSpec] = []
+    apiKeys: list[ApiKeySpec] = []
+
+
+class OrganizationSpec(_Spec):
+    id: Id
+    name: Name | None = None
+    departments: list[DepartmentSpec]
+
+
+class AccountSpec(_Spec):
+    name: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[!-~]+$")]
+    description: str = ""
+    accessKeyId: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[!-~]+$")]
+    accessKeySecret: Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[!-~]+$")]
+    organizationId: Id | None = None
+    departmentIds: Annotated[list[Id], Field(min_length=1)] | None = None
+    policies: list[Name | dict[str, Any]] = []
+
+
+class FixtureSpec(_Spec):
+    description: str | None = None
+    defaultAccount: Name | None = None
+    models: Annotated[list[ModelSpec], Field(min_length=1)]
+    organizations: list[OrganizationSpec]
+    policies: dict[Name, dict[str, Any]] = {}
+    accounts: Annotated[list[AccountSpec], Field(min_length=1)]
+    usageEvents: list[dict[str, Any]] = []
+
+
+def check_fixture(doc: Any) -> FixtureSpec:
+    """The document as a FixtureSpec; a malformed one raises ValueError naming the first field."""
+    try:
+        return FixtureSpec.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top level"
+        got = first.get("input")
+        shown = repr(got)[:60] if isinstance(got, (str, int, float, bool)) or got is None else type(got).__name__
+        reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].rstrip(".")
+        raise ValueError(f"{where}: {reason} (got {shown})") from None
