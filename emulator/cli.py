@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import socket
@@ -13,23 +14,18 @@ from emulator.settings import ENV_PREFIX, Settings, SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """One flag per setting that has one (`Settings` states each once, with its help)."""
     p = argparse.ArgumentParser(
         prog="aicontent-emulator",
-        description="Offline emulator of Alibaba Cloud AiContent ModelRouterQueryCostModelDetail. "
-                    f"Every flag can also be set as an environment variable {ENV_PREFIX}<NAME>, "
-                    f"e.g. {ENV_PREFIX}PORT=9000.")
-    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one and prints it)")
-    p.add_argument("--seed", type=int, help="seed of all generated data (default 0)")
-    p.add_argument("--fixtures", help="scenario file (default: the built-in scenario)")
-    p.add_argument("--log-level", dest="log_level", help="critical|error|warning|info|debug (default info)")
-    p.add_argument("--auth", help="off|verify|required (default verify)")
-    p.add_argument("--workers", type=int, help="worker processes (default 1)")
-    p.add_argument("--values-encoding", dest="values_encoding",
-                   help="single|double: rows[].values JSON-encoded once (default) or twice as the reference shows")
-    p.add_argument("--hourly-max-days", dest="hourly_max_days", type=int,
-                   help="spans up to this many days are answered hourly (default 7)")
-    p.add_argument("--max-span-days", dest="max_span_days", type=int, help="longest span allowed (default 366)")
+        description="Offline emulator of Alibaba Cloud AiContent's Model Router billing API. "
+                    f"Every setting can also be given as an environment variable {ENV_PREFIX}<NAME>, "
+                    f"e.g. {ENV_PREFIX}PORT=9000; a flag wins over the variable.")
+    defaults = Settings()
+    for f in dataclasses.fields(Settings):
+        if f.metadata.get("flag"):
+            default = getattr(defaults, f.name)
+            shown = "" if default is None else f" (default {default})"
+            p.add_argument("--" + f.name.replace("_", "-"), dest=f.name, help=f.metadata["help"] + shown)
     return p
 
 
@@ -47,10 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from emulator.web import protocol
     from emulator.web.app import create_app
 
+    try:  # everything is loaded and checked here, before listening, however many workers follow
+        app = create_app(settings)
+    except (ScenarioError, SettingsError) as exc:
+        print(f"aicontent-emulator: {exc}", file=sys.stderr)
+        return 2
     try:
         sock = listen_socket(settings.host, settings.port)
     except OSError as exc:
-        print(f"aicontent-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
+        print(f"aicontent-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror} "
+              "(another program holds the port? --port 0 picks a free one)", file=sys.stderr)
         return 1
     banner = (f"aicontent-emulator listening on http://{host_port(settings.host, sock.getsockname()[1])} "
               f"(seed {settings.seed}, auth {settings.auth}, workers {settings.workers})")
@@ -64,14 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stop_with_status_zero()
         uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
                     fd=sock.fileno(), http=protocol.PATH, log_level=settings.log_level, access_log=False,
-                    lifespan="off",
-                    timeout_graceful_shutdown=2)
+                    lifespan="off", timeout_graceful_shutdown=2)
         return 0
-    try:
-        app = create_app(settings)
-    except (ScenarioError, SettingsError) as exc:
-        print(f"aicontent-emulator: {exc}", file=sys.stderr)
-        return 2
     config = uvicorn.Config(app, http=protocol.PATH, log_level=settings.log_level, access_log=False,
                             lifespan="off", timeout_graceful_shutdown=2)
 

@@ -1,15 +1,22 @@
 """pytest plugin (registered through the `pytest11` entry point): installing the package is enough.
 
 Fixtures:
-- `aicontent_emulator`: the running emulator (an `Emulator`), reset before each test; a bug
-  inside the server during the test fails that test with the server's traceback.
+- `aicontent_emulator`: the running emulator (an `Emulator`), reset before each test (no fault
+  rules, nonces or journal; the started forms, clock and usage events); a bug inside the server
+  during the test fails that test with the server's traceback.
 - `aicontent_client`: an official-SDK client for it, signed as the `admin` account.
 - `aicontent_emulator_session`: the one server of the session (port 0, uvicorn in a thread).
+- `aicontent_settings`: the session server's settings, a dict; override it in a conftest.py to
+  start the emulator with any settings (as pytest-httpserver's `httpserver_listen_address`).
+Marker: `@pytest.mark.aicontent_forms("product_errors", ...)` runs a test once under each form of
+each named setting (all forms of all settings when none is named), with ids like
+`[product_errors=documented]`; `combine=True` runs every combination instead.
 Options: `--aicontent-seed`, `--aicontent-auth` (or ini `aicontent_seed`, `aicontent_auth`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +24,8 @@ import pytest
 
 if TYPE_CHECKING:
     from emulator.server import Emulator
+
+MARKER = "aicontent_forms"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,29 +37,77 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("aicontent_auth", "auth mode of the emulator: off, verify or required", default="verify")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{MARKER}(*settings, combine=False): run the test once under each form of each named "
+                   "setting of aicontent-emulator (product_errors, values_encoding, empty_buckets; all when "
+                   "none is named); combine=True runs every combination")
+
+
+def _forms_to_run(marker: pytest.Mark) -> list[dict[str, str]]:
+    from emulator.settings import FORMS
+
+    names = marker.args or tuple(FORMS)
+    unknown = [n for n in names if n not in FORMS]
+    if unknown:
+        raise pytest.UsageError(f"{MARKER}: unknown setting(s) {unknown}; the forms are {', '.join(FORMS)}")
+    if marker.kwargs.get("combine"):
+        return [dict(zip(names, combo)) for combo in itertools.product(*(FORMS[n] for n in names))]
+    return [{name: form} for name in names for form in FORMS[name]]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    if marker is None:
+        return
+    if "aicontent_form" not in metafunc.fixturenames:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: {MARKER} needs the aicontent_emulator or "
+                                "aicontent_client fixture")
+    forms = _forms_to_run(marker)
+    ids = [",".join(f"{k}={v}" for k, v in form.items()) for form in forms]
+    metafunc.parametrize("aicontent_form", forms, ids=ids, indirect=True)
+
+
 def _option(config: pytest.Config, name: str) -> Any:
     value = config.getoption(f"--aicontent-{name}")
     return value if value is not None else config.getini(f"aicontent_{name}")
 
 
 @pytest.fixture(scope="session")
-def aicontent_emulator_session(pytestconfig: pytest.Config) -> Iterator[Emulator]:
+def aicontent_settings(pytestconfig: pytest.Config) -> dict[str, Any]:
+    """Settings of the session's emulator (any `Settings` field); override to change them:
+
+        @pytest.fixture(scope="session")
+        def aicontent_settings():
+            return {"seed": 7, "auth": "required", "now": "2026-03-01T12:00:00+08:00"}
+    """
+    return {"seed": int(_option(pytestconfig, "seed")), "auth": _option(pytestconfig, "auth")}
+
+
+@pytest.fixture(scope="session")
+def aicontent_emulator_session(aicontent_settings: dict[str, Any]) -> Iterator[Emulator]:
     from emulator.server import Emulator
 
-    emu = Emulator(seed=int(_option(pytestconfig, "seed")), auth=_option(pytestconfig, "auth"))
-    emu.start()
-    try:
+    with Emulator(**aicontent_settings) as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 @pytest.fixture
-def aicontent_emulator(aicontent_emulator_session: Emulator) -> Iterator[Emulator]:
+def aicontent_form(request: pytest.FixtureRequest) -> dict[str, str] | None:
+    """The forms this run of the test is under (set by the `aicontent_forms` marker), else None."""
+    form: dict[str, str] | None = getattr(request, "param", None)
+    return form
+
+
+@pytest.fixture
+def aicontent_emulator(aicontent_emulator_session: Emulator, aicontent_form: dict[str, str] | None
+                       ) -> Iterator[Emulator]:
     from emulator.server import EmulatorError
 
     emu = aicontent_emulator_session
     emu.reset()
+    if aicontent_form:
+        emu.set_forms(**aicontent_form)
     yield emu
     try:
         emu.check()

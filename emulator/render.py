@@ -129,7 +129,7 @@ def rows_json(page: Page, double: bool) -> bytes:
     k = w + 3  # timestamp, the counts, the amount's integer and decimal parts, timestamp in values
     flat = page.flat
     args: list[Any] = [0] * (count * k)
-    stamps = [b"%d" % ts for ts in range(page.first, page.first + count * page.timeline.step, page.timeline.step)]
+    stamps = [b"%d" % ts for ts in page.stamps]
     args[0::k] = stamps
     args[k - 1::k] = stamps
     for c in range(w - 1):
@@ -166,6 +166,6 @@ def success(page: Page, request_id: str, legacy_page: int, legacy_size: int, siz
     Request ids, granularity and tokens are uuid-like, fixed or base64url: nothing to escape.
     The rows are ASCII, so they are encoded apart from the (UTF-8) model name."""
     head = _HEAD % (request_id, page.model.id, _q(page.model.name), page.timeline.granularity,
-                    page.timeline.total, legacy_page, legacy_size, _columns_json(page.model.type))
+                    page.total, legacy_page, legacy_size, _columns_json(page.model.type))
     tail = (_TAIL % (size, next_token)).encode("ascii")
     return b"".join((head.encode("utf-8"), rows_json(page, double_encoded), tail))

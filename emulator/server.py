@@ -4,7 +4,7 @@
         client = emu.client("readonly")        # an official-SDK client, signed with ACS3
         emu.faults.add({"code": "Throttling.User", "times": 1})
         ...
-        assert emu.requests[-1].status == 429
+        assert emu.requests[-1].status == 400
 
 It binds port 0 (a free port) on 127.0.0.1 unless told otherwise, and reads no environment
 variables: what a test passes is what it gets.
@@ -21,9 +21,11 @@ from typing import Any
 import uvicorn
 
 from emulator.auth.accounts import Account
+from emulator.domain.clock import DataClock
+from emulator.domain.events import EventBook
 from emulator.harness.faults import FaultBook
 from emulator.harness.journal import JournalEntry
-from emulator.service import Service
+from emulator.service import Forms, Service
 from emulator.settings import Settings
 from emulator.web import protocol
 from emulator.web.app import EmulatorApp
@@ -120,7 +122,30 @@ class Emulator:
     def requests(self) -> list[JournalEntry]:
         return self.service.journal.entries()
 
+    @property
+    def forms(self) -> Forms:
+        """The forms of the unknowns in force: product_errors, values_encoding, empty_buckets."""
+        return self.service.forms
+
+    def set_forms(self, **forms: str) -> Forms:
+        """Switch forms for this emulator, e.g. `set_forms(product_errors="documented")`; reset
+        returns to the started settings."""
+        return self.service.set_forms(**forms)
+
+    @property
+    def clock(self) -> DataClock:
+        """The data clock: `clock.set(now)`, `clock.advance(seconds=N)`, `clock.now()`, `clock.reset()`."""
+        return self.service.clock
+
+    @property
+    def usage_events(self) -> EventBook:
+        """Usage events: `usage_events.add({...})` (returns the event with its id), `.remove(id)`,
+        `.clear()`, `.events` (those in force, in order)."""
+        return self.service.events
+
     def reset(self) -> None:
+        """Back to the started state: no fault rules, nonces or journal; the started forms, clock
+        and usage events."""
         self.service.reset()
 
     def check(self) -> None:

@@ -28,14 +28,18 @@ from emulator.auth.permission import check_action, check_scope, organization_of,
 from emulator.auth.policy import RequestContext
 from emulator.domain import query
 from emulator.domain.clock import DataClock
-from emulator.domain.scenario import Scenario, load_scenario
-from emulator.domain.timeline import Timeline
+from emulator.domain.events import EventBook
+from emulator.domain.figures import Figures, check_room
+from emulator.domain.query import DataState
+from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
+from emulator.domain.timeline import DAY, Timeline
 from emulator.domain.tokens import PageTokens
 from emulator.domain.usage import UsageGenerator, check_capacity
 from emulator.errors import ApiError
 from emulator.harness.faults import FaultBook
 from emulator.harness.journal import Journal, JournalEntry
 from emulator.settings import FORMS, Settings
+from emulator.validation import FieldError
 from emulator.wire import WireRequest
 
 API_PATH = "/api/v1/modelRouter/open/billing/cost/model-detail"
@@ -94,24 +98,42 @@ class Service:
         self.faults = FaultBook(settings.seed)
         self.journal = Journal(settings.journal_size)
         self.clock = DataClock(settings.now, settings.data_lag_minutes)
+        self.figures = Figures(self.usage)
+        self.events = self._fixture_events()
         self.forms = Forms.of(settings)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
 
+    def _fixture_events(self) -> EventBook:
+        """The fixture's `usageEvents`, checked like events posted at run time."""
+        window = (self.usage.window_start, self.usage.window_start + self.usage.days * DAY)
+        try:
+            return EventBook(self.scenario, window, self.scenario.spec.usageEvents,
+                             room=lambda events: check_room(self.usage, self.scenario, events))
+        except FieldError as exc:
+            raise ScenarioError(f"{self.scenario.source}: {exc}") from None
+
     def reset(self) -> None:
-        """Back to the started state: no fault rules, nonces or journal; the started forms and clock."""
+        """Back to the started state: no fault rules, nonces or journal; the started forms, clock
+        and usage events."""
         self.faults.clear()
         self.nonces.clear()
         self.journal.clear()
         self.unexpected.clear()
         self.clock.reset()
+        self.events.reset()
         self.forms = Forms.of(self.settings)
+
+    def data_state(self) -> DataState:
+        """The clock's cutoff, the events and the empty-bucket form, taken once for a request."""
+        return DataState(self.clock.cutoff(), self.events.events, self.forms.empty_buckets == "omit")
 
     def set_forms(self, **changes: str) -> Forms:
         """Switch forms of the unknowns for this process; an unknown name or form raises ValueError."""
         for name, value in changes.items():
-            if name not in FORMS or value not in FORMS[name]:
-                raise ValueError(f"{name}={value!r}: known forms are "
-                                 + "; ".join(f"{n}: {', '.join(v)}" for n, v in FORMS.items()))
+            if name not in FORMS:
+                raise FieldError(name, f"is not a form that can be switched at run time; those are {', '.join(FORMS)}")
+            if value not in FORMS[name]:
+                raise FieldError(name, f"must be one of {', '.join(FORMS[name])}, got {value!r}")
         self.forms = dataclasses.replace(self.forms, **changes)
         return self.forms
 
@@ -192,7 +214,7 @@ class Service:
         else:
             offset = (paging.page - 1) * paging.page_size
             legacy_page = paging.page
-        result = query.page(self.usage, model, keys, timeline, offset, paging.size)
+        result = query.page(self.figures, self.data_state(), model, keys, timeline, offset, paging.size)
         following = result.next_offset
         next_token = self.tokens.issue(following, fingerprint) if following is not None else ""
         return render.success(result, request_id, legacy_page, paging.size, paging.size, next_token,

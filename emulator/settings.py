@@ -32,32 +32,36 @@ class SettingsError(ValueError):
     """A flag or environment variable holds a value the emulator cannot use."""
 
 
+def _setting(default: Any, help: str, flag: bool = True) -> Any:
+    """A setting: its default, what it means (CLI help, README table), and whether it has a flag
+    (every setting has an environment variable)."""
+    return dataclasses.field(default=default, metadata={"help": help, "flag": flag})
+
+
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    seed: int = 0
-    fixtures: str | None = None  # None: the built-in default scenario
-    log_level: str = "info"
-    auth: str = "verify"
-    workers: int = 1
-    # Data shape.
-    hourly_max_days: int = 7  # spans up to this many days (inclusive) are answered hourly
-    max_span_days: int = 366
-    data_start: dt.date = dt.date(2023, 1, 1)  # first day with usage, Asia/Shanghai
-    data_end: dt.date = dt.date(2030, 12, 31)  # last day with usage, inclusive
-    # The data clock: usage exists only before now - lag. None: the wall clock.
-    now: int | None = None
-    data_lag_minutes: int = 0
-    # Forms of the unknowns (FORMS).
-    product_errors: str = "both"
-    values_encoding: str = "single"  # "double": rows[].values JSON-encoded twice, as the reference shows
-    empty_buckets: str = "zero"
-    # Gateway behaviour.
-    clock_skew_minutes: int = 15
-    nonce_ttl_minutes: int = 15
-    host_id: str = "aicontent.aliyuncs.com"
-    journal_size: int = 10_000
+    host: str = _setting("127.0.0.1", "address to listen on")
+    port: int = _setting(8080, "port; 0 picks a free one, printed in the start line")
+    seed: int = _setting(0, "seed of all generated data")
+    fixtures: str | None = _setting(None, "scenario file (catalogue, organisations, accounts, policies, usage events); "
+                                          "default: the built-in scenario")
+    log_level: str = _setting("info", "critical, error, warning, info, debug or trace")
+    auth: str = _setting("verify", "off, verify or required")
+    workers: int = _setting(1, "worker processes")
+    hourly_max_days: int = _setting(7, "spans up to this many days are answered hourly, longer ones daily")
+    max_span_days: int = _setting(366, "the longest span accepted")
+    data_start: dt.date = _setting(dt.date(2023, 1, 1), "first day with usage (Asia/Shanghai)", flag=False)
+    data_end: dt.date = _setting(dt.date(2030, 12, 31), "last day with usage (Asia/Shanghai)", flag=False)
+    now: int | None = _setting(None, "the data clock: Unix seconds or ISO 8601 with an offset; "
+                                     "default: the wall clock")
+    data_lag_minutes: int = _setting(0, "usage of the last N minutes before the data clock is not yet visible")
+    product_errors: str = _setting("both", "form of product error bodies: both, documented or gateway")
+    values_encoding: str = _setting("single", "form of rows[].values: single or double (JSON-encoded twice)")
+    empty_buckets: str = _setting("zero", "form of buckets without usage: zero (rows of zeros) or omit")
+    clock_skew_minutes: int = _setting(15, "signature date window, either way of the wall clock", flag=False)
+    nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
+    host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)
+    journal_size: int = _setting(10_000, "entries the request journal keeps (the oldest go first)", flag=False)
 
     def __post_init__(self) -> None:
         problems = []
@@ -124,7 +128,7 @@ def _instant(raw: Any) -> int:
     try:
         return parse_instant(raw)
     except ClockError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.reason) from None
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {

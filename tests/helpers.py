@@ -6,13 +6,14 @@ import datetime as dt
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
-from xml.etree import ElementTree
 
 API = "/api/v1/modelRouter/open/billing/cost/model-detail"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -89,12 +90,12 @@ def start_cli(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess
     `/_emulator/health` answers. The caller stops it (the `cli_processes` fixture does)."""
     proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--log-level", "warning", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **(env or {})}, start_new_session=True)
     assert proc.stdout is not None and proc.stderr is not None
     line = proc.stdout.readline()
     match = BANNER.search(line)
     if match is None:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         raise AssertionError(f"no start line in {line!r}; stderr: {proc.stderr.read()}")
     url = f"http://127.0.0.1:{match.group(1)}"
     deadline = time.monotonic() + 20
@@ -104,5 +105,5 @@ def start_cli(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess
                 return proc, url
         except httpx.HTTPError:
             time.sleep(0.05)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     raise AssertionError("the emulator did not become healthy")

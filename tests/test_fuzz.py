@@ -7,9 +7,9 @@ status and content type, and every 4xx carries one of the contract's error codes
 from __future__ import annotations
 
 import json
-from xml.etree import ElementTree
 from collections.abc import Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import schemathesis

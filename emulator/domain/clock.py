@@ -14,21 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.validation import FieldError
+
 MAX_INSTANT = 10**11  # Unix seconds; larger values look like milliseconds
 MAX_LAG_MINUTES = 10_000_000
 
 
-class ClockError(ValueError):
-    """An instant or lag the clock cannot take."""
+class ClockError(FieldError):
+    """An instant, lag or step the clock cannot take."""
 
 
-def parse_instant(value: Any) -> int:
+def parse_instant(value: Any, field: str = "now") -> int:
     """Unix seconds from an int, a string of digits, ISO 8601 text with an offset, or an aware
     datetime. A time without an offset is refused: it would mean different instants on
     different machines."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise ClockError("a datetime needs a time zone")
+            raise ClockError(field, "a datetime needs a time zone")
         seconds = int(value.timestamp() // 1)
     elif isinstance(value, int) and not isinstance(value, bool):
         seconds = value
@@ -42,15 +44,15 @@ def parse_instant(value: Any) -> int:
             except ValueError:
                 parsed = None
             if parsed is None:
-                raise ClockError(f"{value[:64]!r} is neither Unix seconds nor ISO 8601 "
-                                 "(like 2026-03-01T12:00:00+08:00)")
+                raise ClockError(field, f"{value[:64]!r} is neither Unix seconds nor ISO 8601 "
+                                        "(like 2026-03-01T12:00:00+08:00)")
             if parsed.tzinfo is None:
-                raise ClockError(f"{value!r} has no offset; add one, like +08:00 or Z")
+                raise ClockError(field, f"{value!r} has no offset; add one, like +08:00 or Z")
             seconds = int(parsed.timestamp() // 1)
     else:
-        raise ClockError(f"an instant must be Unix seconds or ISO 8601 text, got {type(value).__name__}")
+        raise ClockError(field, f"must be Unix seconds or ISO 8601 text, got {type(value).__name__}")
     if not 0 <= seconds < MAX_INSTANT:
-        raise ClockError(f"{seconds} is not a Unix time in seconds from 1970 to 5138")
+        raise ClockError(field, f"{seconds} is not a Unix time in seconds from 1970 to 5138")
     return seconds
 
 
@@ -93,7 +95,7 @@ class DataClock:
         fixed = parse_instant(now) if now is not None else None
         if lag_minutes is not None and (isinstance(lag_minutes, bool) or not isinstance(lag_minutes, int)
                                         or not 0 <= lag_minutes <= MAX_LAG_MINUTES):
-            raise ClockError(f"dataLagMinutes must be an integer from 0 to {MAX_LAG_MINUTES}")
+            raise ClockError("dataLagMinutes", f"must be an integer from 0 to {MAX_LAG_MINUTES}")
         with self._lock:
             state = self._state
             self._state = ClockState(fixed if now is not None else state.fixed,
@@ -102,23 +104,19 @@ class DataClock:
     def advance(self, seconds: int) -> None:
         """Move a fixed clock forward; figures only grow as it moves."""
         if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-            raise ClockError("seconds must be a non-negative integer: the clock only moves forward")
+            raise ClockError("seconds", "must be a non-negative integer: the clock only moves forward")
         with self._lock:
             state = self._state
             if state.fixed is None:
-                raise ClockError("the clock follows the wall clock; fix it first (PUT /_emulator/clock)")
+                raise ClockError("seconds", "the clock follows the wall clock; fix it first (PUT /_emulator/clock)")
             if state.fixed + seconds >= MAX_INSTANT:
-                raise ClockError(f"advancing by {seconds} s would pass the year 5138")
+                raise ClockError("seconds", f"advancing by {seconds} s would pass the year 5138")
             self._state = ClockState(state.fixed + seconds, state.lag_minutes)
 
     def reset(self) -> None:
         """Back to the started setting (the `now` and `data_lag_minutes` settings)."""
         with self._lock:
             self._state = self._started
-
-    def follow_wall(self) -> None:
-        """Unfix the clock: back to the started setting (as `DELETE /_emulator/clock`)."""
-        self.reset()
 
     def public(self) -> dict[str, Any]:
         return {"now": self.now(), "fixed": self.fixed, "dataLagMinutes": self.lag_minutes}

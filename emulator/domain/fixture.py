@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from emulator.domain.metrics import MODEL_TYPES
+from emulator.validation import validate
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Name = Annotated[str, Field(min_length=1, max_length=256)]
@@ -94,13 +95,5 @@ class FixtureSpec(_Spec):
 
 
 def check_fixture(doc: Any) -> FixtureSpec:
-    """The document as a FixtureSpec; a malformed one raises ValueError naming the first field."""
-    try:
-        return FixtureSpec.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the top level"
-        got = first.get("input")
-        shown = repr(got)[:60] if isinstance(got, (str, int, float, bool)) or got is None else type(got).__name__
-        reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"].rstrip(".")
-        raise ValueError(f"{where}: {reason} (got {shown})") from None
+    """The document as a FixtureSpec; a malformed one raises FieldError naming the first field."""
+    return validate(FixtureSpec, doc)

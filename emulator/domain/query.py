@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from emulator import errors
+from emulator.domain.events import UsageEvent
+from emulator.domain.figures import Figures
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
 from emulator.domain.timeline import Timeline
-from emulator.domain.usage import UsageGenerator
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,20 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class DataState:
+    """What a request's figures depend on besides the query, taken once per request: the data
+    clock's cutoff, the usage events in force, and whether empty buckets are omitted."""
+
+    cutoff: int
+    events: tuple[UsageEvent, ...] = ()
+    omit_empty: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
-    """Rows [offset, offset + count) of a timeline, as one flat sequence of figures: row-major,
-    one figure per column (derived sums included), the amount last in 0.0001 元."""
+    """Rows [offset, offset + count) of the listed rows, as one flat sequence of figures:
+    row-major, one figure per column (derived sums included), the amount last in 0.0001 元.
+    The listed rows are every bucket of the timeline, or (empty buckets omitted) those with usage."""
 
     model: Model
     timeline: Timeline
@@ -50,15 +62,13 @@ class Page:
     limit: int
     count: int
     flat: list[int]
-
-    @property
-    def first(self) -> int:
-        return self.timeline.bucket(self.offset)
+    total: int  # rows listed, whatever the page
+    stamps: list[int]  # each row's bucket start
 
     @property
     def next_offset(self) -> int | None:
         end = self.offset + self.limit
-        return end if end < self.timeline.total else None
+        return end if end < self.total else None
 
 
 def model_of(scenario: Scenario, model_id: int) -> Model:
@@ -102,18 +112,19 @@ def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], s
     return tuple(keys)
 
 
-def page(gen: UsageGenerator, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline,
+def page(figures: Figures, state: DataState, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline,
          offset: int, limit: int) -> Page:
-    """The rows [offset, offset + limit) of the timeline; only those rows are computed.
-
-    The generator sums the keys' packed figures for the page's buckets in one pass.
-    """
-    count = max(0, min(offset + limit, timeline.total) - offset)
-    if count == 0 or not keys:
-        return Page(model, timeline, offset, limit, count, [0] * (count * gen.width(model)))
-    first = timeline.bucket(offset)
-    if timeline.granularity == "hourly":
-        flat = gen.hours_total(model, keys, gen.hour_index(first), count)
-    else:
-        flat = gen.days_total(model, keys, gen.day_index(first), count)
-    return Page(model, timeline, offset, limit, count, flat)
+    """The rows [offset, offset + limit) of the listed rows; with every bucket listed, only those
+    rows are computed. Omitting empty buckets needs the whole span (at most max_span_days rows or
+    hourly_max_days × 24) to know which rows exist and how many."""
+    w = figures.gen.width(model)
+    if not state.omit_empty:
+        count = max(0, min(offset + limit, timeline.total) - offset)
+        flat = figures.rows(model, keys, timeline, offset, count, state.cutoff, state.events)
+        stamps = [timeline.bucket(offset + i) for i in range(count)]
+        return Page(model, timeline, offset, limit, count, flat, timeline.total, stamps)
+    every = figures.rows(model, keys, timeline, 0, timeline.total, state.cutoff, state.events)
+    listed = [i for i in range(timeline.total) if any(every[i * w: (i + 1) * w])]
+    chosen = listed[offset: offset + limit]
+    flat = [x for i in chosen for x in every[i * w: (i + 1) * w]]
+    return Page(model, timeline, offset, limit, len(chosen), flat, len(listed), [timeline.bucket(i) for i in chosen])

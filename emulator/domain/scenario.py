@@ -19,6 +19,7 @@ from typing import Any
 
 from emulator.domain.fixture import FixtureSpec, ModelSpec, PriceSpec, check_fixture
 from emulator.domain.metrics import DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
+from emulator.validation import FieldError
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
 
@@ -162,7 +163,7 @@ def load_scenario(path: str | Path | None, seed: int) -> Scenario:
         raise ScenarioError(f"{where} is not valid JSON: {exc}") from None
     try:
         spec = check_fixture(doc)
-    except ValueError as exc:
+    except FieldError as exc:
         raise ScenarioError(f"{where}: {exc}") from None
     digest = hashlib.sha256(b"%d\0" % seed + data).digest()
     return _Builder(spec, seed, where).build(digest)

@@ -27,7 +27,7 @@ import hashlib
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from itertools import accumulate
 from math import lcm
@@ -90,8 +90,8 @@ def check_capacity(gen: UsageGenerator, scenario: Scenario) -> None:
         worst = max(peak_figures(model, keys, gen.days))
         if worst > LANE_MAX:
             raise ScenarioError(
-                f"model {model.id} ({model.code}): a day's figures summed over all API keys could reach "
-                f"{worst:.3e}, beyond the largest figure the emulator holds, 2^63-1 = {LANE_MAX}; "
+                f"{scenario.source}: model {model.id} ({model.code}): a day's figures summed over all API keys "
+                f"could reach {worst:.3e}, beyond the largest figure the emulator holds, 2^63-1 = {LANE_MAX}; "
                 "lower callsPerDay, popularity or prices")
 
 
@@ -188,7 +188,7 @@ class UsageGenerator:
 
     def _day(self, model: Model, key: ApiKey, day: int) -> Figures:
         drawn = self._draw_day(model, key, day)
-        return drawn + (_amount(model, drawn),)
+        return drawn + (amount_of(model, drawn),)
 
     def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
         return tuple(zip(*self._hour_columns(model, key, day)))
@@ -231,7 +231,8 @@ def _price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
     return scale, tuple(0 if f is None else f.numerator * (scale // f.denominator) for f in fractions)
 
 
-def _amount(model: Model, drawn: tuple[int, ...]) -> int:
+def amount_of(model: Model, drawn: Sequence[int]) -> int:
+    """The amount in 0.0001 元 of usage figures (drawn order): the floor of their exact cost."""
     scale, weights = _price_weights(model)
     return sum(f * w for f, w in zip(drawn, weights)) // scale
 

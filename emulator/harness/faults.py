@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from emulator import errors
 from emulator.errors import ApiError, ErrorSpec
-from emulator.harness.bodies import STRICT, BodyError, Text, mapping_of, validate
+from emulator.validation import STRICT, FieldError, Text, mapping_of, validate
 from emulator.wire import WireRequest
 
 MAX_DELAY_MS = 60_000
@@ -130,12 +130,11 @@ class FaultBook:
         self._lock = threading.Lock()
 
     def add(self, spec: Mapping[str, Any] | FaultRuleSpec | None = None, **fields: Any) -> FaultRule:
-        """Add a rule; a malformed one raises BodyError naming the field and changes nothing."""
-        checked = spec if isinstance(spec, FaultRuleSpec) and not fields else validate(
-            FaultRuleSpec, mapping_of(spec, **fields))
+        """Add a rule; a malformed one raises FieldError naming the field and changes nothing."""
+        checked = validate(FaultRuleSpec, mapping_of(spec, **fields))
         with self._lock:
             if len(self._rules) >= MAX_RULES:
-                raise BodyError("body", f"there are already {MAX_RULES} fault rules; remove some first")
+                raise FieldError("body", f"there are already {MAX_RULES} fault rules; remove some first")
             rule = FaultRule(self._next_id, checked, checked.times,
                              _rng=random.Random(self.seed * 1_000_003 + self._next_id))
             self._next_id += 1

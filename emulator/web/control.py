@@ -21,9 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator import __version__, errors, render
 from emulator.errors import ApiError
-from emulator.harness.bodies import MAX_BODY, BodyError, from_json
+from emulator.harness.bodies import MAX_BODY, from_json
 from emulator.harness.faults import FaultRuleSpec
 from emulator.service import Service, new_request_id
+from emulator.validation import FieldError
 from emulator.web.openapi import api_openapi
 
 log = logging.getLogger("emulator")
@@ -52,12 +53,12 @@ def body_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 async def read_model(request: Request, model: type[M]) -> M:
-    """The body as `model`; too large, not JSON or not valid: a BodyError naming the field."""
+    """The body as `model`; too large, not JSON or not valid: a FieldError naming the field."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY:
-            raise BodyError("body", f"is more than the {MAX_BODY} bytes the control API reads")
+            raise FieldError("body", f"is more than the {MAX_BODY} bytes the control API reads")
         chunks.append(chunk)
     return from_json(model, b"".join(chunks))
 
@@ -126,8 +127,8 @@ def control_app(service: Service) -> FastAPI:
     async def _api_error(request: Request, exc: ApiError) -> Response:
         return error_response(exc, host_id)
 
-    @app.exception_handler(BodyError)
-    async def _body_error(request: Request, exc: BodyError) -> Response:
+    @app.exception_handler(FieldError)
+    async def _body_error(request: Request, exc: FieldError) -> Response:
         return error_response(errors.invalid_parameter(exc.field, exc.reason), host_id)
 
     @app.exception_handler(StarletteHTTPException)
@@ -149,21 +150,23 @@ def control_app(service: Service) -> FastAPI:
         service.unexpected.append(traceback.format_exc())
         return error_response(ApiError(errors.UNKNOWN_ERROR), host_id)
 
-    @app.get("/_emulator/scenario", tags=["control"], summary="Catalogue, organizations, departments, members, keys")
+    @app.get("/_emulator/scenario", tags=["control"],
+             summary="Catalogue, organizations, departments, members, keys; the data clock and usage events")
     async def scenario() -> Response:
-        return json_response(service.scenario.public())
+        return json_response({**service.scenario.public(), "clock": service.clock.public(),
+                              "usageEvents": [e.public() for e in service.events.events]})
 
-    @app.get("/_emulator/config", tags=["control"], summary="The effective settings")
-    async def config() -> Response:
-        return json_response(service.settings.as_public_dict())
+    from emulator.web.control_data import BODY_MODELS as DATA_MODELS
+    from emulator.web.control_data import data_routes
 
     app.include_router(harness_routes(service))
+    app.include_router(data_routes(service))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            app.openapi_schema = api_openapi(schema, sorted(service.scenario.models), BODY_MODELS)
+            app.openapi_schema = api_openapi(schema, sorted(service.scenario.models), BODY_MODELS + DATA_MODELS)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,213 @@
+"""Usage events: a test shapes the data (an outage, a spike, exact figures for one key).
+
+An event selects usage (one model or all; one API key, a member's keys, a department's keys or
+every key; whole hours from `startTime` to `endTime`) and has one effect, applied per key and
+hour in the order the events were added:
+- `factor` f ≥ 0: every usage figure x becomes floor(x·f); the amount follows from the model's
+  prices (floor of the exact cost), so a 0 is an outage and a 10 a spike;
+- `set`: exact per-hour figures for one key and one model; `total_tokens` and `total_amount` are
+  derived unless given, and a given `total_amount` is kept exactly.
+Every coarser figure is still a sum of key-hour figures, so every exact-sum rule holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from emulator.domain.scenario import ApiKey, Model, Scenario
+from emulator.domain.timeline import HOUR
+from emulator.validation import FieldError, mapping_of, validate
+
+MAX_EVENTS = 10_000
+MAX_FACTOR = 1_000_000
+MINOR_PER_YUAN = 10_000
+
+Seconds = Annotated[int, Field(ge=0, lt=10**11)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class UsageEventSpec(BaseModel):
+    """A usage event as a test states it (the body of `POST /_emulator/usage-events`, an entry of
+    the fixture's `usageEvents`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    startTime: Seconds = Field(description="Start, Unix seconds, on the hour.")
+    endTime: Seconds = Field(description="End (exclusive), Unix seconds, on the hour, after startTime.")
+    modelId: Id | None = Field(None, description="The model; absent: every model.")
+    apiKeyId: Id | None = Field(None, description="One API key.")
+    memberUserId: Id | None = Field(None, description="Every key of one member.")
+    clientId: Id | None = Field(None, description="Every key of one department; no scope at all: every key.")
+    factor: float | int | None = Field(None, ge=0, le=MAX_FACTOR,
+                                       description="Scale every usage figure (0: an outage, 10: a spike).")
+    set: dict[str, int | float | str] | None = Field(
+        None, max_length=16, description="Exact figures per hour for one key and one model, e.g. "
+                                         '{"total_calls": 500, "input_tokens": 400000, "output_tokens": 100000}.')
+    note: Annotated[str, Field(max_length=200)] | None = Field(None, description="Free text for people.")
+
+    @model_validator(mode="after")
+    def _one_effect_one_scope(self) -> UsageEventSpec:
+        if (self.factor is None) == (self.set is None):
+            raise ValueError("give exactly one effect: factor or set")
+        scopes = [n for n in ("apiKeyId", "memberUserId", "clientId") if getattr(self, n) is not None]
+        if len(scopes) > 1:
+            raise ValueError(f"give at most one scope, not {' and '.join(scopes)}")
+        return self
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    """A checked event: the keys and models it selects, and its effect in exact numbers."""
+
+    id: int
+    spec: UsageEventSpec
+    key_ids: frozenset[int] | None  # None: every key
+    factor: Fraction | None
+    figures: tuple[tuple[str, int], ...]  # a set event's given usage figures (drawn metrics)
+    amount: int | None  # a set event's given total_amount, in 0.0001 元
+
+    @property
+    def start(self) -> int:
+        return self.spec.startTime
+
+    @property
+    def end(self) -> int:
+        return self.spec.endTime
+
+    def selects(self, model: Model, key: ApiKey) -> bool:
+        return (self.spec.modelId is None or self.spec.modelId == model.id) and (
+            self.key_ids is None or key.id in self.key_ids)
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, **self.spec.model_dump(exclude_none=True)}
+
+
+def _number(field: str, value: int | float | str) -> Decimal:
+    try:
+        number = Decimal(str(value)) if not isinstance(value, bool) else Decimal("NaN")
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0:
+        raise FieldError(field, f"must be a non-negative number, got {value!r}")
+    return number
+
+
+def check_event(spec: UsageEventSpec, event_id: int, scenario: Scenario, window: tuple[int, int]) -> UsageEvent:
+    """Resolve and check an event against the scenario; anything wrong raises FieldError."""
+    if spec.startTime % HOUR or spec.endTime % HOUR:
+        which = "startTime" if spec.startTime % HOUR else "endTime"
+        raise FieldError(which, "must be on the hour (a multiple of 3600): events select whole hours")
+    if spec.endTime <= spec.startTime:
+        raise FieldError("endTime", f"must be later than startTime ({spec.startTime})")
+    if spec.startTime < window[0] or spec.endTime > window[1]:
+        raise FieldError("startTime" if spec.startTime < window[0] else "endTime",
+                         f"the span must lie within the data window [{window[0]}, {window[1]})")
+    model = None
+    if spec.modelId is not None:
+        model = scenario.models.get(spec.modelId)
+        if model is None:
+            raise FieldError("modelId", f"no model has id {spec.modelId}")
+    keys: frozenset[int] | None = None
+    if spec.apiKeyId is not None:
+        if spec.apiKeyId not in scenario.api_keys:
+            raise FieldError("apiKeyId", f"no API key has id {spec.apiKeyId}")
+        keys = frozenset((spec.apiKeyId,))
+    elif spec.memberUserId is not None:
+        if spec.memberUserId not in scenario.members:
+            raise FieldError("memberUserId", f"no member has id {spec.memberUserId}")
+        keys = frozenset(k.id for k in scenario.api_keys.values() if k.member_id == spec.memberUserId)
+    elif spec.clientId is not None:
+        if spec.clientId not in scenario.departments:
+            raise FieldError("clientId", f"no department has id {spec.clientId}")
+        keys = frozenset(k.id for k in scenario.api_keys.values() if k.department_id == spec.clientId)
+    if spec.factor is not None:
+        factor = Fraction(_number("factor", spec.factor))
+        return UsageEvent(event_id, spec, keys, factor, (), None)
+    assert spec.set is not None
+    if spec.apiKeyId is None or model is None:
+        raise FieldError("set", "needs apiKeyId and modelId: exact figures are for one key and one model")
+    return _set_event(spec, event_id, keys, model, spec.set)
+
+
+def _set_event(spec: UsageEventSpec, event_id: int, keys: frozenset[int] | None, model: Model,
+               given: Mapping[str, int | float | str]) -> UsageEvent:
+    columns = [c.key for c in model.type.columns]
+    for name in given:
+        if name not in columns:
+            raise FieldError(f"set.{name}", f"model {model.id} ({model.type.name}) has no such column; "
+                                            f"its columns are {', '.join(columns)}")
+    figures = []
+    for name in model.type.drawn:
+        value = given.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**53:
+            raise FieldError(f"set.{name}", f"must be a whole number from 0 to 2^53, got {value!r}")
+        figures.append((name, value))
+    drawn = dict(figures)
+    for name, parts in model.type.derived:
+        if name in given and given[name] != sum(drawn[p] for p in parts):
+            raise FieldError(f"set.{name}", f"must equal {' + '.join(parts)} ({sum(drawn[p] for p in parts)}); "
+                                            "leave it out to have it derived")
+    amount = None
+    if "total_amount" in given:
+        yuan = _number("set.total_amount", given["total_amount"])
+        minor = yuan * MINOR_PER_YUAN
+        if minor != minor.to_integral_value() or minor >= 2**53:
+            raise FieldError("set.total_amount", "must have at most 4 decimals (0.0001 元) and be below 9e11")
+        amount = int(minor)
+    return UsageEvent(event_id, spec, keys, None, tuple(figures), amount)
+
+
+class EventBook:
+    """The events in force, in the order added. Readers take the current tuple (never locked);
+    writers replace it whole, so a request sees one consistent list."""
+
+    def __init__(self, scenario: Scenario, window: tuple[int, int], started: Iterable[Mapping[str, Any]] = (),
+                 room: Callable[[tuple[UsageEvent, ...]], None] = lambda events: None) -> None:
+        self.scenario, self.window, self.room = scenario, window, room
+        self._lock = threading.Lock()
+        self._started: tuple[UsageEvent, ...] = ()
+        self.events: tuple[UsageEvent, ...] = ()
+        self._next_id = 1
+        for i, spec in enumerate(started):
+            try:
+                self.add(spec)
+            except FieldError as exc:
+                raise FieldError(f"usageEvents.{i}.{exc.field}", exc.reason) from None
+        self._started = self.events
+        self._started_next = self._next_id
+
+    def add(self, spec: Mapping[str, Any] | UsageEventSpec | None = None, **fields: Any) -> UsageEvent:
+        """Add an event (a UsageEventSpec, or its fields as a dict or keywords); a malformed one
+        raises FieldError naming the field and changes nothing."""
+        checked = validate(UsageEventSpec, mapping_of(spec, **fields))
+        with self._lock:
+            if len(self.events) >= MAX_EVENTS:
+                raise FieldError("body", f"there are already {MAX_EVENTS} usage events; remove some first")
+            event = check_event(checked, self._next_id, self.scenario, self.window)
+            self.room(self.events + (event,))  # raises before anything changes
+            self.events = self.events + (event,)
+            self._next_id += 1
+            return event
+
+    def remove(self, event_id: int) -> bool:
+        with self._lock:
+            kept = tuple(e for e in self.events if e.id != event_id)
+            removed = len(kept) != len(self.events)
+            self.events = kept
+            return removed
+
+    def clear(self) -> None:
+        with self._lock:
+            self.events = ()
+
+    def reset(self) -> None:
+        """Back to the fixture's events."""
+        with self._lock:
+            self.events = self._started
+            self._next_id = self._started_next

@@ -1,0 +1,99 @@
+"""Declared models and one error for "this field is wrong", shared by every input the emulator
+takes besides API requests: control-API bodies, Python calls of the `Emulator` object, and the
+fixture file's usage events. A malformed input becomes one `FieldError` naming the field (wire
+names, dotted), so each surface reports it the same way and nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FieldError(ValueError):
+    """An input the emulator cannot apply: `field` is where (dotted, wire names), `reason` why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class Oversized(str):
+    """Stands for a JSON integer literal too long to convert; fails any number field by name."""
+
+
+def validate(model: type[M], data: Any) -> M:
+    """`data` as `model`, or a FieldError naming the first field that is wrong."""
+    if isinstance(data, model):
+        return data
+    if isinstance(data, BaseModel):
+        data = data.model_dump(exclude_unset=True)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+        if isinstance(first.get("input"), Oversized):
+            reason = "is a number with too many digits"
+        elif first["type"] == "extra_forbidden":
+            reason = f"is not a known field (known: {', '.join(_fields(model, first['loc'][:-1]))})"
+        elif isinstance(first.get("input"), (str, int, float, bool)) or first.get("input") is None:
+            reason = f"{reason.rstrip('.')} (got {first.get('input')!r:.60})"
+        raise FieldError(field, reason.rstrip(".")) from None
+    except RecursionError:  # a Python caller's self-referencing or very deep structure
+        raise FieldError("body", "nests too deeply") from None
+
+
+def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the (nested) model at `loc`, for a message about an unknown field."""
+    current: type[BaseModel] = model
+    for part in loc:
+        if not isinstance(part, str):
+            continue  # an index into a list or a key of a dict: the same model below it
+        field = current.model_fields.get(part)
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
+            break
+        current = inner
+    return sorted(current.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds (`Spec`, `list[Spec]`, `Spec | None`, ...), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def mapping_of(data: Mapping[str, Any] | BaseModel | None, **fields: Any) -> Any:
+    """A Python caller's model or dict and keyword arguments, merged, for `validate`."""
+    if isinstance(data, BaseModel) and not fields:
+        return data
+    base = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data or {})
+    return {**base, **fields}
+
+
+def _utf8(value: str) -> str:
+    """Text that can be stored and shown: no lone surrogates, no NUL."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (it holds a lone surrogate)") from None
+    if "\0" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_utf8)]
+
+STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
