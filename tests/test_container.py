@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build-image.sh"
 IMAGE = "aicontent-emulator:test"
+LABEL = "aicontent-emulator.stage"  # the Dockerfile labels both stages' images with it
 ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
 
 
@@ -88,11 +90,14 @@ def engine() -> Iterator[Engine]:
         cleaned = script("--clean", IMAGE)
         assert cleaned.returncode == 0, cleaned.stderr[-4000:]
         assert not (ROOT / "build" / "container").exists()
-    # Nothing of the build is left. (Listing images needs no settings: podman's defaults will do.)
-    after = Engine(eng.name, dict(os.environ))
-    assert after("image", "inspect", IMAGE, check=False).returncode != 0
-    assert after("images", "-a", "-q", "--filter", "dangling=true", "--filter", "label=aicontent-emulator.stage",
-                 ).stdout.strip() == ""
+    # Nothing of the build is left. build/container/containers.conf is gone: list with a throwaway
+    # one that keeps podman's network state (a lock file) out of /etc.
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = Path(tmp) / "containers.conf"
+        conf.write_text(f'[network]\nnetwork_config_dir = "{tmp}"\n')
+        after = Engine(eng.name, os.environ | {"CONTAINERS_CONF": str(conf)})
+        assert after("image", "inspect", IMAGE, check=False).returncode != 0
+        assert after("images", "-a", "-q", "--filter", "dangling=true", "--filter", f"label={LABEL}").stdout == ""
 
 
 @contextmanager
