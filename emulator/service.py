@@ -20,19 +20,24 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from emulator import errors, params, render
+from emulator import errors, render
+from emulator.api import parsing
+from emulator.api.call import Call
+from emulator.api.spec import VERSION
+from emulator.api.table import BY_PATH
 from emulator.auth.accounts import AccountBook, load_accounts
 from emulator.auth.authenticate import authenticate, claimed_access_key
 from emulator.auth.nonces import NonceCache
 from emulator.auth.permission import check_action, check_scope, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
 from emulator.domain import query
+from emulator.domain.aggregate import Aggregator
 from emulator.domain.clock import DataClock
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, check_room
 from emulator.domain.query import DataState
-from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
-from emulator.domain.timeline import DAY, Timeline
+from emulator.domain.scenario import ApiKey, Scenario, ScenarioError, load_scenario
+from emulator.domain.timeline import DAY
 from emulator.domain.tokens import PageTokens
 from emulator.domain.usage import UsageGenerator, check_capacity
 from emulator.errors import ApiError
@@ -42,9 +47,6 @@ from emulator.settings import FORMS, Settings
 from emulator.validation import FieldError
 from emulator.wire import WireRequest
 
-API_PATH = "/api/v1/modelRouter/open/billing/cost/model-detail"
-API_ACTION = "ModelRouterQueryCostModelDetail"
-API_VERSION = "20240611"
 UNEXPECTED_KEPT = 20  # tracebacks of our own bugs kept for the pytest plugin (the newest)
 log = logging.getLogger("emulator")
 
@@ -99,6 +101,7 @@ class Service:
         self.journal = Journal(settings.journal_size)
         self.clock = DataClock(settings.now, settings.data_lag_minutes)
         self.figures = Figures(self.usage)
+        self.aggregate = Aggregator(self.figures)
         self.events = self._fixture_events()
         self.forms = Forms.of(settings)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
@@ -171,26 +174,27 @@ class Service:
         return Reply(err.status, body, request_id, content_type, err.code, err.reason, err.retry_after_ms)
 
     async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime, access_key: str | None) -> bytes:
-        # The order of checks, written once:
-        #  1. routing: this path and GET, else 404 InvalidAction.NotFound
-        #  2. x-acs-action / x-acs-version, when sent, must name this API
+        # The order of checks, written once for every action of the table:
+        #  1. routing: a path of the action table and GET, else 404 InvalidAction.NotFound
+        #  2. x-acs-action / x-acs-version, when sent, must name the path's action and this version
         #  3. injected faults (header or rule), after an optional delay
         #  4. authentication: the auth mode, then the signature checks (auth/authenticate.py)
-        #  5. parameter syntax (params.py): MissingParameter / InvalidParameter
+        #  5. parameter syntax (api/parsing.py, from the action's table entry)
         #  6. organisation of the caller: OrgNoExistException
-        #  7. RAM policy for the action: DeniedException
+        #  7. RAM policy for the action, where it has one: DeniedException
         #  8. existence of model, departments, members and key in the caller's organisation
         #  9. department scope of the caller: DeniedException
-        # 10. the page token, bound to query and scope; then the page itself
-        if req.path != API_PATH or req.method != "GET":
+        # 10. the page token, bound to action, query and scope; then the action's answer
+        action = BY_PATH.get(req.path)
+        if action is None or req.method != "GET":
             raise errors.not_found(req.method, req.path)
-        action, version = req.header("x-acs-action"), req.header("x-acs-version")
-        if action is not None and action != API_ACTION:
+        named, version = req.header("x-acs-action"), req.header("x-acs-version")
+        if named is not None and named != action.name:
             raise errors.rejected(errors.INVALID_ACTION,
-                                  f"x-acs-action is {errors.echo(action)}; {API_PATH} is {API_ACTION}")
-        if version is not None and version != API_VERSION:
+                                  f"x-acs-action is {errors.echo(named)}; {action.full_path} is {action.name}")
+        if version is not None and version != VERSION:
             raise errors.rejected(errors.INVALID_VERSION,
-                                  f"x-acs-version is {errors.echo(version)}; this API is version {API_VERSION}")
+                                  f"x-acs-version is {errors.echo(version)}; this API is version {VERSION}")
         injection = self.faults.injection_for(req, access_key)
         if injection is not None:
             if injection.delay_ms:
@@ -200,22 +204,24 @@ class Service:
         settings = self.settings
         account = authenticate(req, settings.auth, self.accounts, self.nonces, now,
                                settings.clock_skew_minutes, settings.nonce_ttl_minutes)
-        selection, paging = params.parse(req.query, settings.max_span_days)
+        args = parsing.parse(action, req.query, settings.max_span_days)
         org = organization_of(account, self.scenario)
-        check_action(account, RequestContext(req.client_ip, req.secure, now))
-        model = query.model_of(self.scenario, selection.model_id)
-        keys = query.select_keys(self.scenario, org, visible_departments(account, org), selection)
-        check_scope(account, selection)
-        fingerprint = self.tokens.fingerprint(scope_bytes(account, org), selection.canonical())
-        timeline = Timeline.for_span(selection.start, selection.end, settings.hourly_max_days)
+        if action.ram_action is not None:
+            check_action(account, action.ram_action, RequestContext(req.client_ip, req.secure, now))
+        if "modelId" in args:
+            query.model_of(self.scenario, args["modelId"])
+        visible = visible_departments(account, org)
+        keys: tuple[ApiKey, ...] = ()
+        if action.filters:
+            filters = query.Filters.of(args)
+            keys = query.select_keys(self.scenario, org, visible, filters)
+            check_scope(account, filters)
+        fingerprint = self.tokens.fingerprint(scope_bytes(account, org), parsing.canonical(action, args))
+        paging = parsing.paging(action, args)
         if paging.token_style:
             offset = self.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
-            legacy_page = offset // paging.size + 1
         else:
-            offset = (paging.page - 1) * paging.page_size
-            legacy_page = paging.page
-        result = query.page(self.figures, self.data_state(), model, keys, timeline, offset, paging.size)
-        following = result.next_offset
-        next_token = self.tokens.issue(following, fingerprint) if following is not None else ""
-        return render.success(result, request_id, legacy_page, paging.size, paging.size, next_token,
-                              self.forms.values_encoding == "double")
+            offset = (paging.page - 1) * (paging.size or 0)
+        call = Call(action, args, request_id, account, org, keys, visible, self.data_state(), paging, offset,
+                    fingerprint, self)
+        return action.answer(call)

@@ -10,10 +10,12 @@ import pytest
 
 from emulator.auth.accounts import Account, load_accounts
 from emulator.auth.permission import check_scope, visible_departments
-from emulator.auth.policy import ACTION, RESOURCE, PolicyError, RequestContext, evaluate, parse_policy
-from emulator.domain.query import Selection
+from emulator.auth.policy import RESOURCE, PolicyError, RequestContext, evaluate, parse_policy
+from emulator.domain.query import Filters
 from emulator.domain.scenario import ScenarioError, default_fixture_path, load_scenario
 from emulator.errors import ApiError
+
+ACTION = "aicontent:ModelRouterQueryCostModelDetail"
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 CTX = RequestContext("10.1.2.3", False, NOW)
@@ -120,10 +122,10 @@ def test_scope_checks() -> None:
     org = scenario.organizations[10001]
     assert visible_departments(scoped, org) == (2,)
     assert visible_departments(book.named("admin"), org) == (1, 2, 3, 4)
-    check_scope(scoped, Selection(1, 0, 1, (2,)))
-    check_scope(scoped, Selection(1, 0, 1, None))
+    check_scope(scoped, Filters((2,)))
+    check_scope(scoped, Filters(None))
     with pytest.raises(ApiError) as info:
-        check_scope(scoped, Selection(1, 0, 1, (2, 3)))
+        check_scope(scoped, Filters((2, 3)))
     assert info.value.code == "B.Permission.DeniedException" and info.value.status == 403
 
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ACTION = "aicontent:ModelRouterQueryCostModelDetail"
 RESOURCE = "acs:aicontent:*:*:*"  # the API's resource type is "All Resource" [doc]
 
 Decision = Literal["Allow", "Deny", "ImplicitDeny"]

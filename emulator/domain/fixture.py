@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from emulator.domain.metrics import MODEL_TYPES
+from emulator.domain.metrics import MODEL_TYPES, WIRE_TYPES
 from emulator.validation import validate
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -26,6 +26,12 @@ def _model_type(name: str) -> str:
 
 
 TypeName = Annotated[str, AfterValidator(_model_type)]
+
+
+def _wire_type(name: str) -> str:
+    if name not in WIRE_TYPES:
+        raise ValueError(f"must be one of {', '.join(WIRE_TYPES)}")
+    return name
 
 
 class _Spec(BaseModel):
@@ -43,7 +49,8 @@ class ModelSpec(_Spec):
     code: Name
     name: Name
     type: TypeName
-    modelType: Name | None = None  # the model type as the wire names it (Chat, ImageGeneration, ...)
+    modelType: Annotated[str, AfterValidator(_wire_type)] | None = None  # as the API names it: Chat, ...
+    symbol: Name | None = None  # the vendor (ModelDTO.symbol); default: the code's leading letters
     popularity: Annotated[int, Field(ge=0, le=10**9)] = 1000  # permille
     prices: dict[str, PriceSpec] = Field(min_length=1)
 

@@ -92,5 +92,11 @@ DEFAULT_WIRE_TYPES: dict[str, str] = {
     "speech_recognition": "ASR", "speech_synthesis": "TTS",
 }
 
+# Every model type the API names ([sdk] vocabulary), in the order of the console's tabs.
+WIRE_TYPES: tuple[str, ...] = (
+    "Chat", "ChatMultimodal", "ChatFullmodal", "ImageGeneration", "ImageEdit", "VideoGeneration",
+    "VideoImageGeneration", "Embedding", "Rerank", "MultimodalEmbedding", "MultimodalRerank", "ASR", "TTS",
+)
+
 # Metrics a price may be attached to: anything drawn (calls included).
 PRICEABLE = frozenset(m for t in MODEL_TYPES.values() for m in t.drawn)

@@ -1,4 +1,4 @@
-"""A cost query: what is asked (Selection), which keys it covers, and one page of its rows.
+"""A cost query: which keys the filters cover, and one page of a model's rows.
 
 Filters ([sdk] semantics, README "The request"):
 - departments: `clientId` or `clientIds`; neither means every department the caller may see;
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from emulator import errors
 from emulator.domain.events import UsageEvent
@@ -21,23 +22,19 @@ from emulator.domain.timeline import Timeline
 
 
 @dataclass(frozen=True)
-class Selection:
-    """The data a request asks for, independent of paging."""
+class Filters:
+    """The department, member and key filters a request gives (the same for every action)."""
 
-    model_id: int
-    start: int
-    end: int
     department_ids: tuple[int, ...] | None = None  # None: not filtered
     member_ids: tuple[int, ...] | None = None  # None: absent; (): department only
     api_key_id: int | None = None
     departments_from: str = field(default="clientId", compare=False)  # which parameter named them
 
-    def canonical(self) -> bytes:
-        """A stable byte form, for binding page tokens to the query."""
-        def ids(v: tuple[int, ...] | None) -> str:
-            return "-" if v is None else ",".join(map(str, sorted(v)))
-        return (f"{self.model_id}|{self.start}|{self.end}|{ids(self.department_ids)}|"
-                f"{ids(self.member_ids)}|{'-' if self.api_key_id is None else self.api_key_id}").encode()
+    @classmethod
+    def of(cls, args: dict[str, Any]) -> Filters:
+        if "clientId" in args:
+            return cls((args["clientId"],), args.get("memberUserIds"), args.get("apiKeyId"), "clientId")
+        return cls(args.get("clientIds"), args.get("memberUserIds"), args.get("apiKeyId"), "clientIds")
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ def model_of(scenario: Scenario, model_id: int) -> Model:
     return model
 
 
-def check_departments(scenario: Scenario, org: Organization, sel: Selection) -> None:
+def check_departments(scenario: Scenario, org: Organization, sel: Filters) -> None:
     """Each department of the filter must exist in the caller's organisation."""
     for dep_id in sel.department_ids or ():
         dep = scenario.departments.get(dep_id)
@@ -86,7 +83,7 @@ def check_departments(scenario: Scenario, org: Organization, sel: Selection) -> 
             raise errors.invalid_parameter(sel.departments_from, f"no department has id {dep_id} in your organization")
 
 
-def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], sel: Selection) -> tuple[ApiKey, ...]:
+def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], sel: Filters) -> tuple[ApiKey, ...]:
     """The API keys whose usage the selection sums; unknown members or keys are refused."""
     check_departments(scenario, org, sel)
     departments = set(sel.department_ids) if sel.department_ids is not None else set(visible)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,7 @@ class Model:
     popularity: int  # permille: scales every key's use of this model
     price_list: tuple[tuple[str, str, int], ...] = ()  # (metric, yuan, per) as the fixture states them
     wire_type: str = ""  # the model type as the API names it: Chat, ImageGeneration, ...
+    symbol: str = ""  # the vendor, as ModelDTO.symbol names it
 
     def public(self) -> dict[str, Any]:
         return {
@@ -227,8 +229,10 @@ class _Builder:
                                 f"(choose from {', '.join(sorted(set(mtype.drawn) & PRICEABLE))})")
             prices.append((metric, self.price(m.id, metric, spec)))
             price_list.append((metric, str(spec.yuan), spec.per))
+        leading = re.match(r"[A-Za-z]+", m.code)
+        symbol = m.symbol or (leading.group() if leading else m.code)
         return Model(m.id, m.code, m.name, mtype, tuple(prices), m.popularity, tuple(price_list),
-                     m.modelType or DEFAULT_WIRE_TYPES[m.type])
+                     m.modelType or DEFAULT_WIRE_TYPES[m.type], symbol)
 
     def price(self, model_id: int, metric: str, spec: PriceSpec) -> Fraction:
         """`{"yuan": "0.0008", "per": 1000}` → minor units per single unit, exactly."""

@@ -41,5 +41,10 @@ class Timeline:
         last = (end - 1 - first) // step  # index of the bucket holding end - 1
         return cls("hourly" if step == HOUR else "daily", first, step, last + 1)
 
+    @classmethod
+    def of(cls, granularity: str, start: int, end: int) -> Timeline:
+        """Buckets of the given granularity overlapping [start, end)."""
+        return cls.for_span(start, end, 0 if granularity == "daily" else 10**6)
+
     def bucket(self, index: int) -> int:
         return self.first + index * self.step

@@ -139,20 +139,22 @@ class UsageGenerator:
                keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         # Lanes never carry, so summing whole chunks over the keys first and cutting the page
         # out once is the same as cutting every key's part out and summing those.
-        row = self.width(model) * LANE
-        packed, i, end = 0, first, first + count
-        while i < end:
-            index, offset = divmod(i, size)
-            take = min(end - i, size - offset)
-            chunks = 0
+        def summed(index: int) -> int:
+            total = 0
             for key in keys:
-                chunks += chunk(model, key, index)
-            packed |= ((chunks >> (offset * row)) & ((1 << (take * row)) - 1)) << ((i - first) * row)
-            i += take
-        out = array("q", packed.to_bytes(count * row // 8, "little"))
-        if sys.byteorder == "big":
-            out.byteswap()
-        return out.tolist()  # one conversion; the renderer slices lists much faster than arrays
+                total += chunk(model, key, index)
+            return total
+
+        row = self.width(model) * LANE
+        return unpack(window(summed, size, first, count, row), count * row // LANE)
+
+    def keyset_chunk(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, index: int) -> int:
+        """Σ over `keys` of one packed chunk (a day of hours, or BLOCK_DAYS days), in the model's layout."""
+        chunk = self._hourly_day if hourly else self._daily_block
+        total = 0
+        for key in keys:
+            total += chunk(model, key, index)
+        return total
 
     def _make_daily_block(self, model: Model, key: ApiKey, block: int) -> int:
         days = [self._day(model, key, day) for day in range(block * BLOCK_DAYS, (block + 1) * BLOCK_DAYS)]
@@ -209,6 +211,35 @@ class UsageGenerator:
         due = [c // scale for c in accumulate(cost)]  # floor of the running cost, per hour
         columns.append([d - p for d, p in zip(due, [0] + due[:-1])])
         return columns
+
+
+def window(chunk: Callable[[int], int], size: int, first: int, count: int, row_bits: int) -> int:
+    """Rows [first, first + count) of a sequence kept in packed chunks of `size` rows
+    (`chunk(index)`), as one packed int whose row 0 is row `first`."""
+    packed, i, end = 0, first, first + count
+    while i < end:
+        index, offset = divmod(i, size)
+        take = min(end - i, size - offset)
+        packed |= ((chunk(index) >> (offset * row_bits)) & ((1 << (take * row_bits)) - 1)) << ((i - first) * row_bits)
+        i += take
+    return packed
+
+
+def unpack(packed: int, lanes: int) -> list[int]:
+    """A packed int → its first `lanes` figures, lane 0 first (one conversion: the renderers
+    slice lists much faster than arrays)."""
+    out = array("q", packed.to_bytes(lanes * 8, "little"))
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out.tolist()
+
+
+def pack(flat: Sequence[int]) -> int:
+    """Figures → a packed int, figure 0 in the lowest lane."""
+    out = array("q", flat)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return int.from_bytes(out.tobytes(), "little")
 
 
 def _packed(columns: list[list[int]]) -> int:

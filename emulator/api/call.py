@@ -1,0 +1,75 @@
+"""One accepted call of an action, as the pipeline hands it to the action's answer: who asks,
+what they asked (typed), which keys and models that covers, how it pages, and the data state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from emulator.api.parsing import Paging
+from emulator.api.spec import Action
+from emulator.auth.accounts import Account
+from emulator.domain.query import DataState
+from emulator.domain.scenario import ApiKey, Model, Organization
+from emulator.domain.timeline import Timeline
+
+if TYPE_CHECKING:
+    from emulator.service import Service
+
+
+@dataclass
+class Call:
+    action: Action
+    args: dict[str, Any]
+    request_id: str
+    account: Account
+    org: Organization
+    keys: tuple[ApiKey, ...]  # the keys the filters select (every visible key without filters)
+    visible: tuple[int, ...]  # the departments the caller may see
+    state: DataState
+    paging: Paging
+    offset: int  # the first item of the page
+    fingerprint: bytes  # binds page tokens to the action, the query and the caller's scope
+    service: Service
+
+    @property
+    def double_encoded(self) -> bool:
+        return self.service.forms.values_encoding == "double"
+
+    def next_token(self, total: int) -> str:
+        """The token of the page after this one, or "" when this page reaches the end."""
+        size = self.paging.size
+        if size is None or self.offset + size >= total:
+            return ""
+        return self.service.tokens.issue(self.offset + size, self.fingerprint)
+
+    def window(self, total: int) -> tuple[int, int]:
+        """(first, count) of this page's items among `total`."""
+        size = total if self.paging.size is None else self.paging.size
+        first = min(self.offset, total)
+        return first, max(0, min(first + size, total) - first)
+
+    @property
+    def legacy_page(self) -> int:
+        size = self.paging.size
+        if self.paging.token_style and size:
+            return self.offset // size + 1
+        return self.paging.page
+
+    def timeline(self) -> Timeline:
+        """The buckets of the asked span, hourly up to hourly_max_days, daily beyond."""
+        return Timeline.for_span(self.args["startTime"], self.args["endTime"], self.service.settings.hourly_max_days)
+
+    def models(self) -> Sequence[Model]:
+        """The model set M: the catalogue narrowed by modelId, modelTypes and search, when given."""
+        models: Sequence[Model] = tuple(self.service.scenario.models.values())
+        if "modelId" in self.args:
+            models = [m for m in models if m.id == self.args["modelId"]]
+        if "modelTypes" in self.args:
+            wanted = set(self.args["modelTypes"])
+            models = [m for m in models if m.wire_type.lower() in wanted]
+        if self.args.get("search"):
+            needle = self.args["search"].lower()
+            models = [m for m in models if needle in m.name.lower() or needle in m.code.lower()]
+        return models
