@@ -159,8 +159,11 @@ def control_app(service: Service) -> FastAPI:
     from emulator.web.control_data import BODY_MODELS as DATA_MODELS
     from emulator.web.control_data import data_routes
 
+    from emulator.web.ui_routes import ui_routes
+
     app.include_router(harness_routes(service))
     app.include_router(data_routes(service))
+    app.include_router(ui_routes())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
