@@ -76,6 +76,11 @@ def harness_routes(service: Service) -> APIRouter:
         service.reset()
         return json_response({"reset": True})
 
+    @router.get("/_emulator/errors", tags=["faults"], summary="The error catalogue: every code a fault may inject")
+    async def catalogue() -> Response:
+        return json_response([{"code": s.code, "status": s.status, "message": s.message, "shape": s.shape}
+                              for s in errors.CATALOGUE.values()])
+
     @router.get("/_emulator/faults", tags=["faults"], summary="The active fault rules")
     async def list_faults() -> Response:
         return json_response([r.public() for r in service.faults.rules()])
@@ -158,7 +163,6 @@ def control_app(service: Service) -> FastAPI:
 
     from emulator.web.control_data import BODY_MODELS as DATA_MODELS
     from emulator.web.control_data import data_routes
-
     from emulator.web.ui_routes import ui_routes
 
     app.include_router(harness_routes(service))
