@@ -101,14 +101,16 @@ def request_time(req: WireRequest, claim: Claim) -> dt.datetime:
         try:
             return dt.datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
         except ValueError:
-            raise _incomplete("x-acs-date must be an ISO 8601 UTC time like 2026-01-02T03:04:05Z") from None
+            raise errors.rejected(errors.TIMESTAMP_FORMAT, f"x-acs-date is {errors.echo(raw)!r}, not an ISO 8601 "
+                                  "UTC time like 2026-01-02T03:04:05Z") from None
     raw = req.header("date") or ""
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError):
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise _incomplete("the date header must be an RFC 1123 time like 'Thu, 06 Feb 2020 07:32:54 GMT'")
+        raise errors.rejected(errors.TIMESTAMP_FORMAT, f"date is {errors.echo(raw)!r}, not an RFC 1123 time "
+                              "like 'Thu, 06 Feb 2020 07:32:54 GMT'")
     return parsed
 
 

@@ -86,13 +86,22 @@ def peak_figures(model: Model, keys: Iterable[ApiKey], days: int) -> list[int]:
 def check_capacity(gen: UsageGenerator, scenario: Scenario) -> None:
     """Refuse, at load, a scenario whose figures could overflow a packed 64-bit lane."""
     keys = tuple(scenario.api_keys.values())
+    across: dict[str, int] = {}  # each metric summed over every model: what the family's totals hold
     for model in scenario.models.values():
-        worst = max(peak_figures(model, keys, gen.days))
+        peaks = peak_figures(model, keys, gen.days)
+        for column, peak in zip(model.type.columns, peaks):
+            across[column.key] = across.get(column.key, 0) + peak
+        worst = max(peaks)
         if worst > LANE_MAX:
             raise ScenarioError(
                 f"{scenario.source}: model {model.id} ({model.code}): a day's figures summed over all API keys "
                 f"could reach {worst:.3e}, beyond the largest figure the emulator holds, 2^63-1 = {LANE_MAX}; "
                 "lower callsPerDay, popularity or prices")
+    if max(across.values()) > LANE_MAX:
+        key = max(across, key=across.__getitem__)
+        raise ScenarioError(f"{scenario.source}: a day's {key} summed over every model and API key could reach "
+                            f"{across[key]:.3e}, beyond the largest figure the emulator holds, 2^63-1 = {LANE_MAX}; "
+                            "lower callsPerDay, popularity or prices")
 
 
 class UsageGenerator:
