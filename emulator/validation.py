@@ -37,7 +37,7 @@ def validate(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "body"
+        field = ".".join(str(p) for p in first["loc"] if not _type_tag(p)) or "body"
         reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
         if isinstance(first.get("input"), Oversized):
             reason = "is a number with too many digits"
@@ -48,6 +48,15 @@ def validate(model: type[M], data: Any) -> M:
         raise FieldError(field, reason.rstrip(".")) from None
     except RecursionError:  # a Python caller's self-referencing or very deep structure
         raise FieldError("body", "nests too deeply") from None
+
+
+_TAGS = frozenset({"int", "float", "str", "bool", "bytes", "none", "decimal", "list", "dict"})
+
+
+def _type_tag(part: Any) -> bool:
+    """Whether a location part names a member of a union type (`constrained-int`, `float`,
+    `function-after[...]`) rather than a field: those are left out of the field's name."""
+    return isinstance(part, str) and (part in _TAGS or not part.replace("_", "a").isalnum())
 
 
 def _fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

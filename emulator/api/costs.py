@@ -11,28 +11,26 @@ from __future__ import annotations
 from emulator import errors
 from emulator.api import text
 from emulator.api.call import Call
-from emulator.domain.aggregate import LANES, PRESENCE, UNION, column_totals, rows_of, union_keys
+from emulator.domain.aggregate import AMOUNT, LANES, PRESENCE, UNION, union_keys
 from emulator.domain.scenario import Model
 from emulator.domain.timeline import DAY, Timeline
 
 HOURLY_MAX_DAYS = 31  # the longest span trend answers hourly when asked to ([choice])
 
 
-def _series(call: Call, models: list[Model], timeline: Timeline) -> list[int]:
-    agg = call.service.aggregate
-    return [agg.series(m, call.keys, timeline, call.state) for m in models]
+def _totals(call: Call, models: list[Model], timeline: Timeline) -> list[list[int]]:
+    agg, keys, state = call.service.aggregate, call.keys, call.state
+    return [agg.totals(m, keys, timeline, state) for m in models]
 
 
 def overview(call: Call) -> bytes:
     """[{key, label, unit, value}]: calls, the usage metrics of M, model_count, the amount."""
     models = list(call.models())
-    timeline = call.timeline()
-    series = _series(call, models, timeline)
-    totals = column_totals(rows_of(sum(series), timeline.total))
+    per_model = _totals(call, models, call.timeline())
     keys = union_keys(models)
-    items = [(k, str(totals[UNION.index(k)])) for k in keys[:-1]]
-    items += [("model_count", str(sum(1 for s in series if s))),
-              ("total_amount", text.amount(totals[UNION.index("total_amount")]))]
+    items = [(k, str(sum(t[UNION.index(k)] for t in per_model))) for k in keys[:-1]]
+    items += [("model_count", str(sum(1 for t in per_model if t[PRESENCE]))),
+              ("total_amount", text.amount(sum(t[AMOUNT] for t in per_model)))]
     first, count = call.window(len(items))
     data = ",".join(f'{{"key":"{k}","label":{text.quoted(text.column(k).label)},'
                     f'"unit":{text.quoted(text.column(k).unit)},"value":{v}}}'
@@ -51,63 +49,54 @@ def trend_timeline(call: Call) -> Timeline:
     return Timeline.of(granularity, start, end)
 
 
-def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], list[int]]:
-    """(M, flat rows summed over M in the shared layout, indexes of the rows listed)."""
-    models = list(call.models())
-    flat = rows_of(sum(_series(call, models, timeline)), timeline.total)
+def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], list[int], int]:
+    """(M, the page's rows summed over M in the shared layout, their bucket starts), and the
+    number of rows listed: every bucket, or those with usage (empty_buckets=omit)."""
+    models = tuple(call.models())
+    flat = call.service.aggregate.combined(models, call.keys, timeline, call.state)
     listed = list(range(timeline.total))
     if call.state.omit_empty:
         listed = [i for i in listed if flat[i * LANES + PRESENCE]]
-    return models, flat, listed
+    first, count = call.window(len(listed))
+    chosen = listed[first: first + count]
+    if len(chosen) != timeline.total:
+        flat = [x for i in chosen for x in flat[i * LANES: (i + 1) * LANES]]
+    return list(models), flat, [timeline.bucket(i) for i in chosen], len(listed)
 
 
 def trend(call: Call) -> bytes:
     timeline = trend_timeline(call)
-    models, flat, listed = _points(call, timeline)
+    models, flat, stamps, listed = _points(call, timeline)
     keys = union_keys(models)
     order = tuple(keys[:-1]) + ("model_count", "total_amount")
-    lanes = [UNION.index(k) for k in keys[:-1]] + [PRESENCE, UNION.index("total_amount")]
-    first, count = call.window(len(listed))
-    points = []
-    for i in listed[first: first + count]:
-        row = flat[i * LANES: (i + 1) * LANES]
-        numbers = [str(row[lane]) for lane in lanes[:-1]] + [text.amount(row[lanes[-1]])]
-        values = text.values(order, numbers, call.double_encoded)
-        points.append(f'{{"timestamp":{timeline.bucket(i)},"values":{values}}}')
+    lanes = [UNION.index(k) for k in keys[:-1]] + [PRESENCE]
+    points = text.points(flat, stamps, lanes, AMOUNT, order, call.double_encoded)
     data = (f'{{"defaultMetric":"total_amount","granularity":"{timeline.granularity}",'
-            f'"metrics":{text.metric_defs(list(order))},"points":[{",".join(points)}]}}')
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(len(listed)))
+            f'"metrics":{text.metric_defs(list(order))},"points":[{points}]}}')
+    return text.body(call.request_id, data, call.paging.size or len(stamps), call.next_token(listed))
 
 
 def bill_summary(call: Call) -> bytes:
     """{totalAmount, points: [{timestamp, totalAmount}]} at the automatic granularity."""
     timeline = call.timeline()
-    _, flat, listed = _points(call, timeline)
-    amount_lane = UNION.index("total_amount")
-    total = sum(flat[amount_lane::LANES])
-    first, count = call.window(len(listed))
-    points = ",".join(f'{{"timestamp":{timeline.bucket(i)},"totalAmount":{text.amount(flat[i * LANES + amount_lane])}}}'
-                      for i in listed[first: first + count])
+    models, flat, stamps, listed = _points(call, timeline)
+    total = sum(t[AMOUNT] for t in _totals(call, models, timeline))
+    points = text.amounts(flat, stamps, AMOUNT)
     data = f'{{"points":[{points}],"totalAmount":{text.amount(total)}}}'
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(len(listed)))
+    return text.body(call.request_id, data, call.paging.size or len(stamps), call.next_token(listed))
 
 
 def model_list(call: Call) -> bytes:
     """One row per model of M with usage in the span, most spent first."""
     models = list(call.models())
-    timeline = call.timeline()
     keys = tuple(union_keys(models))
-    amount_lane = UNION.index("total_amount")
-    rows = []
-    for model, packed in zip(models, _series(call, models, timeline)):
-        if packed:
-            totals = column_totals(rows_of(packed, timeline.total))
-            rows.append((-totals[amount_lane], model.id, model, totals))
-    rows.sort(key=lambda r: (r[0], r[1]))
+    lanes = [UNION.index(k) for k in keys]
+    rows = [(m, t) for m, t in zip(models, _totals(call, models, call.timeline())) if t[PRESENCE]]
+    rows.sort(key=lambda r: (-r[1][AMOUNT], r[0].id))
     first, count = call.window(len(rows))
     out = []
-    for _, _, model, totals in rows[first: first + count]:
-        numbers = [text.printed(k, totals[UNION.index(k)]) for k in keys]
+    for model, totals in rows[first: first + count]:
+        numbers = [str(totals[lane]) for lane in lanes[:-1]] + [text.amount(totals[AMOUNT])]
         values = text.values(keys, numbers, call.double_encoded)
         out.append(f'{{"modelCode":{text.quoted(model.code)},"modelId":{model.id},'
                    f'"modelName":{text.quoted(model.name)},"values":{values}}}')

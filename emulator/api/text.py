@@ -8,6 +8,7 @@ import json
 from functools import cache
 from typing import Any
 
+from emulator.domain.aggregate import LANES
 from emulator.domain.metrics import COLUMNS, Column
 from emulator.render import DECIMALS, dumps
 
@@ -37,8 +38,36 @@ def values(keys: tuple[str, ...], numbers: list[str], double: bool) -> str:
     return values_template(keys, double) % tuple(numbers)
 
 
-def printed(key: str, value: int) -> str:
-    return amount(value) if key == "total_amount" else str(value)
+@cache
+def _points_template(keys: tuple[str, ...], double: bool, count: int) -> bytes:
+    one = '{"timestamp":%d,"values":' + values_template(keys, double).replace("%s", "%d") + "}"
+    one = one[: one.rindex("%d")] + "%d.%s" + one[one.rindex("%d") + 2:]  # the amount, last
+    return ",".join([one] * count).encode("ascii")
+
+
+def points(flat: list[int], stamps: list[int], lanes: list[int], amount_lane: int, keys: tuple[str, ...],
+           double: bool) -> str:
+    """Trend points `{"timestamp", "values"}` for rows of the shared layout, in one formatting
+    call: the arguments are laid out column by column with slice assignments (as model-detail's
+    rows are). `lanes` gives the lane of each key but the last, which is the amount."""
+    count = len(stamps)
+    if count == 0:
+        return ""
+    k = len(lanes) + 3  # timestamp, the counts, the amount's integer and decimal parts
+    args: list[Any] = [0] * (count * k)
+    args[0::k] = stamps
+    for j, lane in enumerate(lanes):
+        args[1 + j::k] = flat[lane::LANES]
+    amounts = flat[amount_lane::LANES]
+    args[k - 2::k] = [m // 10_000 for m in amounts]
+    args[k - 1::k] = [DECIMALS[m % 10_000] for m in amounts]
+    return (_points_template(keys, double, count) % tuple(args)).decode("ascii")
+
+
+def amounts(flat: list[int], stamps: list[int], amount_lane: int) -> str:
+    """Bill-summary points `{"timestamp", "totalAmount"}` for rows of the shared layout."""
+    return ",".join(f'{{"timestamp":{ts},"totalAmount":{amount(m)}}}'
+                    for ts, m in zip(stamps, flat[amount_lane::LANES]))
 
 
 def body(request_id: str, data: str, max_results: int | None, next_token: str | None) -> bytes:

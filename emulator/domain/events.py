@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import HOUR
-from emulator.validation import FieldError, mapping_of, validate
+from emulator.validation import FieldError, Text, mapping_of, validate
 
 MAX_EVENTS = 10_000
 MAX_FACTOR = 1_000_000
@@ -44,12 +44,12 @@ class UsageEventSpec(BaseModel):
     apiKeyId: Id | None = Field(None, description="One API key.")
     memberUserId: Id | None = Field(None, description="Every key of one member.")
     clientId: Id | None = Field(None, description="Every key of one department; no scope at all: every key.")
-    factor: float | int | None = Field(None, ge=0, le=MAX_FACTOR,
-                                       description="Scale every usage figure (0: an outage, 10: a spike).")
+    factor: Annotated[float, Field(ge=0, le=MAX_FACTOR)] | None = Field(
+        None, description="Scale every usage figure (0: an outage, 10: a spike).")
     set: dict[str, int | float | str] | None = Field(
         None, max_length=16, description="Exact figures per hour for one key and one model, e.g. "
                                          '{"total_calls": 500, "input_tokens": 400000, "output_tokens": 100000}.')
-    note: Annotated[str, Field(max_length=200)] | None = Field(None, description="Free text for people.")
+    note: Annotated[Text, Field(max_length=200)] | None = Field(None, description="Free text for people.")
 
     @model_validator(mode="after")
     def _one_effect_one_scope(self) -> UsageEventSpec:

@@ -16,6 +16,7 @@ is computed key by key and hour by hour:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from emulator.domain.events import UsageEvent
 from emulator.domain.scenario import ApiKey, Model, Scenario
@@ -27,6 +28,9 @@ from emulator.validation import FieldError
 class Figures:
     def __init__(self, gen: UsageGenerator) -> None:
         self.gen = gen
+        # Each key's seeded figures for one hour: what the share of the clock's hour is taken
+        # of, key by key. Kept while the clock is in that hour (bounded).
+        self._key_hour = lru_cache(maxsize=1024)(self._make_key_hour)
 
     def rows(self, model: Model, keys: Sequence[ApiKey], timeline: Timeline, first: int, count: int,
              cutoff: int, events: Sequence[UsageEvent]) -> list[int]:
@@ -51,14 +55,41 @@ class Figures:
             for key, evs in touched:
                 self._add_changes(out, model, key, evs, start, span_end, step)
         if complete < count and start + complete * step < cutoff:
-            row_start = start + complete * step
-            partial = [0] * w
-            for key in keys:
-                evs = _events_of(events, model, key, row_start, row_start + step)
+            out[complete * w: (complete + 1) * w] = self._partial(model, keys, start + complete * step, step,
+                                                                  cutoff, events)
+        return out
+
+    def _partial(self, model: Model, keys: Sequence[ApiKey], row_start: int, step: int, cutoff: int,
+                 events: Sequence[UsageEvent]) -> list[int]:
+        """The row holding the cutoff: its hours before the clock's hour whole, and each key's
+        share of the clock's hour. Keys an event touches go hour by hour (`_until`)."""
+        gen, w = self.gen, self.gen.width(model)
+        partial = [0] * w
+        plain: list[ApiKey] = []
+        for key in keys:
+            evs = _events_of(events, model, key, row_start, row_start + step)
+            if evs:
                 for i, figure in enumerate(self._until(model, key, evs, row_start, step, cutoff)):
                     partial[i] += figure
-            out[complete * w: (complete + 1) * w] = partial
-        return out
+            else:
+                plain.append(key)
+        if not plain:
+            return partial
+        clock_hour = cutoff // HOUR * HOUR
+        whole = (clock_hour - row_start) // HOUR
+        if whole:
+            flat = gen.hours_total(model, tuple(plain), gen.hour_index(row_start), whole)
+            for i in range(w):
+                partial[i] += sum(flat[i::w])
+        if cutoff > clock_hour:
+            elapsed = cutoff - clock_hour
+            for seeded in self._key_hour(model, tuple(plain), gen.hour_index(clock_hour)):
+                for i, figure in enumerate(share(model, seeded, elapsed, HOUR)):
+                    partial[i] += figure
+        return partial
+
+    def _make_key_hour(self, model: Model, keys: tuple[ApiKey, ...], hour: int) -> tuple[list[int], ...]:
+        return tuple(self.gen.key_hours(model, key, hour, 1) for key in keys)
 
     def _add_changes(self, out: list[int], model: Model, key: ApiKey, events: list[UsageEvent],
                      start: int, end: int, step: int) -> None:
@@ -78,7 +109,7 @@ class Figures:
         gen, w = self.gen, self.gen.width(model)
         total = [0] * w
         hours = range(row_start, min(row_start + step, cutoff), HOUR)
-        seeded = gen.hours_total(model, (key,), gen.hour_index(row_start), len(hours))
+        seeded = gen.key_hours(model, key, gen.hour_index(row_start), len(hours))
         for n, hour in enumerate(hours):
             figures = apply(model, seeded[n * w: (n + 1) * w], [e for e in events if e.start <= hour < e.end])
             if hour + HOUR > cutoff:
@@ -88,8 +119,7 @@ class Figures:
         return total
 
     def _seeded_hour(self, model: Model, key: ApiKey, hour: int) -> list[int]:
-        gen = self.gen
-        return gen.hours_total(model, (key,), gen.hour_index(hour), 1)
+        return self.gen.key_hours(model, key, self.gen.hour_index(hour), 1)
 
 
 def _events_of(events: Sequence[UsageEvent], model: Model, key: ApiKey, start: int, end: int) -> list[UsageEvent]:

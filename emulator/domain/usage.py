@@ -157,6 +157,15 @@ class UsageGenerator:
         row = self.width(model) * LANE
         return unpack(window(summed, size, first, count, row), count * row // LANE)
 
+    def key_hours(self, model: Model, key: ApiKey, first: int, count: int) -> list[int]:
+        """One key's figures for `count` hours from hour `first` of the window (within one day
+        when possible: the day is unpacked once), flat like `hours_total`."""
+        day, hour = divmod(first, 24)
+        if hour + count > 24:
+            return self.hours_total(model, (key,), first, count)
+        w = self.width(model)
+        return unpack(self._hourly_day(model, key, day), 24 * w)[hour * w: (hour + count) * w]
+
     def keyset_chunk(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, index: int) -> int:
         """Σ over `keys` of one packed chunk (a day of hours, or BLOCK_DAYS days), in the model's layout."""
         chunk = self._hourly_day if hourly else self._daily_block

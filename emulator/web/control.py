@@ -13,7 +13,7 @@ import os
 import traceback
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -96,8 +96,8 @@ def harness_routes(service: Service) -> APIRouter:
         service.faults.clear()
         return json_response({"cleared": True})
 
-    @router.delete("/_emulator/faults/{rule_id}", tags=["faults"], summary="Remove one fault rule")
-    async def delete_fault(rule_id: int) -> Response:
+    @router.delete("/_emulator/faults/{ruleId}", tags=["faults"], summary="Remove one fault rule")
+    async def delete_fault(rule_id: int = Path(alias="ruleId")) -> Response:
         if not service.faults.remove(rule_id):
             raise errors.invalid_parameter("ruleId", f"no fault rule has id {rule_id}")
         return json_response({"deleted": rule_id})

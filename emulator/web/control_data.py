@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -107,8 +107,8 @@ def data_routes(service: Service) -> APIRouter:
         service.events.clear()
         return json_response({"cleared": True})
 
-    @router.delete("/_emulator/usage-events/{event_id}", tags=["usage events"], summary="Remove one usage event")
-    async def delete_event(event_id: int) -> Response:
+    @router.delete("/_emulator/usage-events/{eventId}", tags=["usage events"], summary="Remove one usage event")
+    async def delete_event(event_id: int = Path(alias="eventId")) -> Response:
         if not service.events.remove(event_id):
             raise errors.invalid_parameter("eventId", f"no usage event has id {event_id}")
         return json_response({"deleted": event_id})

@@ -67,6 +67,12 @@ def api_openapi(schema: dict[str, Any], model_ids: list[int], bodies: list[type[
     for action in ACTIONS:
         paths[action.full_path] = {"get": operation(action, model_ids)}
         schemas.update(action.schemas)
+    for item in paths.values():  # the control API answers a malformed request 400, never 422
+        for op in item.values():
+            if op.get("responses", {}).pop("422", None) is not None or "requestBody" in op:
+                op["responses"]["400"] = _body("GatewayError", "InvalidParameter: a malformed request.")
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
     for model in bodies:
         doc = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(doc.pop("$defs", {}))
