@@ -54,8 +54,9 @@ def test_fault_rules_match_count_and_clear(http: httpx.Client) -> None:
     assert [get(http, **{**Q, "modelId": 2}).status_code for _ in range(3)] == [500, 500, 200]
     listed = http.get("/_emulator/faults").json()
     assert listed[0]["hits"] == 2 and listed[0]["times"] == 0
-    http.post("/_emulator/faults",
-              json={"code": "Throttling.User", "match": {"accessKeyId": "LTAIEMULATORREADONLY0001"}})
+    by_key = http.post("/_emulator/faults",
+                       json={"code": "Throttling.User", "match": {"accessKeyId": "LTAIEMULATORREADONLY0001"}})
+    assert by_key.status_code == 201, by_key.text
     assert get(http, **Q).status_code == 200  # unsigned: acts as admin, matches no key rule
     assert http.delete("/_emulator/faults").json() == {"cleared": True}
     assert http.get("/_emulator/faults").json() == []
@@ -131,8 +132,12 @@ def test_reset_clears_faults_and_journal(aicontent_emulator: Emulator, http: htt
     assert get(http, **Q).status_code == 200
 
 
-def test_each_test_starts_clean_part_one(aicontent_emulator: Emulator) -> None:
+def test_each_test_starts_clean_part_one(aicontent_emulator: Emulator, http: httpx.Client) -> None:
+    """Leaves an active rule behind for part two to find gone."""
     aicontent_emulator.faults.add({"code": "Throttling.User"})
+    assert [r.spec.code for r in aicontent_emulator.faults.rules()] == ["Throttling.User"]
+    r = get(http, **Q)
+    assert (r.status_code, error_of(r)["Code"]) == (400, "Throttling.User")
 
 
 def test_each_test_starts_clean_part_two(aicontent_emulator: Emulator, http: httpx.Client) -> None:
