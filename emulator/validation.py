@@ -43,11 +43,20 @@ def validate(model: type[M], data: Any) -> M:
             reason = "is a number with too many digits"
         elif first["type"] == "extra_forbidden":
             reason = f"is not a known field (known: {', '.join(_fields(model, first['loc'][:-1]))})"
-        elif isinstance(first.get("input"), (str, int, float, bool)) or first.get("input") is None:
-            reason = f"{reason.rstrip('.')} (got {first.get('input')!r:.60})"
+        elif _shown(first.get("input")) is not None:
+            reason = f"{reason.rstrip('.')} (got {_shown(first.get('input'))})"
         raise FieldError(field, reason.rstrip(".")) from None
     except RecursionError:  # a Python caller's self-referencing or very deep structure
         raise FieldError("body", "nests too deeply") from None
+
+
+def _shown(value: Any) -> str | None:
+    """A scalar input as a message may quote it (bounded; a huge integer by its size)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {value.bit_length() * 3 // 10} digits"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return f"{value!r:.60}"
+    return None
 
 
 _TAGS = frozenset({"int", "float", "str", "bool", "bytes", "none", "decimal", "list", "dict"})
@@ -88,6 +97,8 @@ def mapping_of(data: Mapping[str, Any] | BaseModel | None, **fields: Any) -> Any
     """A Python caller's model or dict and keyword arguments, merged, for `validate`."""
     if isinstance(data, BaseModel) and not fields:
         return data
+    if not isinstance(data, (Mapping, BaseModel)) and data is not None:
+        return data  # not an object: `validate` refuses it as the body
     base = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data or {})
     return {**base, **fields}
 

@@ -24,13 +24,14 @@ from helpers import API, DAY, MARCH_1, error_of
 from signer import acs3_headers
 
 import emulator.service
+from emulator.api.model_detail import ACTION as MODEL_DETAIL
+from emulator.api.parsing import parse
 from emulator.auth.accounts import load_accounts
 from emulator.auth.authenticate import authenticate
 from emulator.auth.nonces import NonceCache
 from emulator.auth.signature import acs3_string_to_sign, check_headers, parse_authorization
 from emulator.domain.scenario import load_scenario
 from emulator.errors import ApiError
-from emulator.params import parse
 from emulator.server import Emulator
 from emulator.wire import WireRequest
 
@@ -121,7 +122,7 @@ def id_list_check(name: str) -> Callable[[int], Callable[[], Any]]:
 
         def work() -> None:
             with pytest.raises(ApiError):
-                parse([*QUERY.items(), (name, ids)], 366)
+                parse(MODEL_DETAIL, [*QUERY.items(), (name, ids)], 366)
         return work
     return make
 
@@ -132,7 +133,7 @@ def test_a_repeated_id_is_found_in_linear_time_and_named(name: str) -> None:
     ratio = growth(id_list_check(name), 3_000)
     assert ratio < LINEAR, f"4x the ids took {ratio:.1f}x the time"
     with pytest.raises(ApiError) as info:
-        parse([*QUERY.items(), (name, ",".join(str(i) for i in [*range(1, 12_001), 12_000]))], 366)
+        parse(MODEL_DETAIL, [*QUERY.items(), (name, ",".join(str(i) for i in [*range(1, 12_001), 12_000]))], 366)
     message = info.value.message
     assert info.value.code == "InvalidParameter"
     assert f'"{name}"' in message and "lists id 12000 more than once" in message

@@ -21,7 +21,8 @@ class NonceCache:
     def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
         self._expiry: dict[bytes, float] = {}  # digest → Unix time after which it is forgotten
-        self._queue: list[tuple[float, bytes]] = []  # (expiry, digest), a heap: the next to forget first
+        self._queue: list[tuple[float, int, bytes]] = []  # (expiry, arrival, digest), a heap: next to forget first
+        self._arrivals = 0
         self._lock = threading.Lock()
 
     @staticmethod
@@ -31,7 +32,7 @@ class NonceCache:
     def _forget_expired(self, now: float) -> None:
         queue, expiry = self._queue, self._expiry
         while queue and (queue[0][0] <= now or len(expiry) > self.max_entries):
-            when, digest = heapq.heappop(queue)
+            when, _, digest = heapq.heappop(queue)
             if expiry.get(digest) == when:
                 del expiry[digest]
 
@@ -47,7 +48,8 @@ class NonceCache:
         with self._lock:
             if until > self._expiry.get(digest, 0.0):
                 self._expiry[digest] = until
-                heapq.heappush(self._queue, (until, digest))
+                self._arrivals += 1
+                heapq.heappush(self._queue, (until, self._arrivals, digest))
             self._forget_expired(now)
 
     def clear(self) -> None:
