@@ -9,6 +9,7 @@ cross-checks. Every check costs time linear in the request's size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,47 +83,53 @@ def _types(name: str, raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _value(p: Param, raw: str) -> Any:
-    name = p.name
-    if p.kind == "model":
-        return integer(name, raw, 1, INT64_MAX, "must be a positive model id")
-    if p.kind == "id":
-        return integer(name, raw, 1, INT64_MAX, f"must be a positive {_noun(name)} id")
-    if p.kind == "time":
-        seconds = integer(name, raw, 0, INT64_MAX, "must be a Unix time in seconds, not negative")
-        if seconds >= MILLISECONDS_FROM:
-            raise errors.invalid_parameter(
-                name, f"must be a Unix time in seconds; {seconds} looks like milliseconds")
-        return seconds
-    if p.kind == "page":
-        return integer(name, raw, 1, INT32_MAX)
-    if p.kind == "size":
-        return integer(name, raw, 1, p.high)
-    if p.kind == "int":
-        return integer(name, raw, -INT32_MAX - 1, INT32_MAX)
-    if p.kind == "ids":
-        return _id_list(name, raw, p.empty_ok)
-    if p.kind == "types":
-        return _types(name, raw)
-    if p.kind == "token":
-        if len(raw) > MAX_TOKEN:
-            raise errors.invalid_parameter(
-                name, f"is longer than {MAX_TOKEN} characters; it is not one this API issued")
-        return raw
-    if p.kind == "text":
-        if len(raw) > p.high:
-            raise errors.invalid_parameter(name, f"is longer than {p.high} characters")
-        return raw
-    if p.kind == "choice":
-        match = next((c for c in p.choices if c.lower() == raw.lower()), None)
-        if match is None:
-            raise errors.invalid_parameter(name, f'must be one of {", ".join(p.choices)}, got "{errors.echo(raw)}"')
-        return match
-    if p.kind == "bool":
-        if raw.lower() not in ("true", "false"):
-            raise errors.invalid_parameter(name, f'must be true or false, got "{errors.echo(raw)}"')
-        return raw.lower() == "true"
-    raise AssertionError(f"unknown parameter kind {p.kind}")
+def _time(p: Param, raw: str) -> int:
+    seconds = integer(p.name, raw, 0, INT64_MAX, "must be a Unix time in seconds, not negative")
+    if seconds >= MILLISECONDS_FROM:
+        raise errors.invalid_parameter(p.name, f"must be a Unix time in seconds; {seconds} looks like milliseconds")
+    return seconds
+
+
+def _token(p: Param, raw: str) -> str:
+    if len(raw) > MAX_TOKEN:
+        raise errors.invalid_parameter(p.name, f"is longer than {MAX_TOKEN} characters; it is not one this API issued")
+    return raw
+
+
+def _text(p: Param, raw: str) -> str:
+    if len(raw) > p.high:
+        raise errors.invalid_parameter(p.name, f"is longer than {p.high} characters")
+    return raw
+
+
+def _choice(p: Param, raw: str) -> str:
+    match = next((c for c in p.choices if c.lower() == raw.lower()), None)
+    if match is None:
+        raise errors.invalid_parameter(p.name, f'must be one of {", ".join(p.choices)}, got "{errors.echo(raw)}"')
+    return match
+
+
+def _bool(p: Param, raw: str) -> bool:
+    if raw.lower() not in ("true", "false"):
+        raise errors.invalid_parameter(p.name, f'must be true or false, got "{errors.echo(raw)}"')
+    return raw.lower() == "true"
+
+
+# How each kind of parameter is read (Param.kind).
+READERS: dict[str, Callable[[Param, str], Any]] = {
+    "model": lambda p, raw: integer(p.name, raw, 1, INT64_MAX, "must be a positive model id"),
+    "id": lambda p, raw: integer(p.name, raw, 1, INT64_MAX, f"must be a positive {_noun(p.name)} id"),
+    "time": _time,
+    "page": lambda p, raw: integer(p.name, raw, 1, INT32_MAX),
+    "size": lambda p, raw: integer(p.name, raw, 1, p.high),
+    "int": lambda p, raw: integer(p.name, raw, -INT32_MAX - 1, INT32_MAX),
+    "ids": lambda p, raw: _id_list(p.name, raw, p.empty_ok),
+    "types": lambda p, raw: _types(p.name, raw),
+    "token": _token,
+    "text": _text,
+    "choice": _choice,
+    "bool": _bool,
+}
 
 
 def _noun(name: str) -> str:
@@ -141,7 +148,7 @@ def parse(action: Action, pairs: list[tuple[str, str]], max_span_days: int) -> d
     for p in action.params:
         if p.required and p.name not in given:
             raise errors.missing_parameter(p.name)
-    args = {p.name: _value(p, given[p.name]) for p in action.params if p.name in given}
+    args = {p.name: READERS[p.kind](p, given[p.name]) for p in action.params if p.name in given}
     _cross_checks(args, max_span_days)
     return args
 

@@ -74,6 +74,9 @@ class Action:
     legacy_default_size: int = 20
     notes: tuple[str, ...] = field(default=())  # the action's [choice] rules, for the README
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {p.name: p for p in self.params})
+
     @property
     def full_path(self) -> str:
         return PREFIX + self.path
@@ -83,7 +86,8 @@ class Action:
         return f"aicontent:{self.name}" if self.ram else None
 
     def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
+        by_name: dict[str, Param] = self._by_name  # type: ignore[attr-defined]
+        return by_name.get(name)
 
     @property
     def filters(self) -> bool:

@@ -42,18 +42,23 @@ class Figures:
         start = timeline.bucket(first)
         # Rows that end by the cutoff are complete; one may hold the cutoff; the rest are empty.
         complete = max(0, min(count, (cutoff - start) // step))
-        out = [0] * (count * w)
         if not keys:
-            return out
+            return [0] * (count * w)
         if complete:
             if step == HOUR:
-                out[: complete * w] = gen.hours_total(model, tuple(keys), gen.hour_index(start), complete)
+                out = gen.hours_total(model, tuple(keys), gen.hour_index(start), complete)
             else:
-                out[: complete * w] = gen.days_total(model, tuple(keys), gen.day_index(start), complete)
+                out = gen.days_total(model, tuple(keys), gen.day_index(start), complete)
+            if complete < count:
+                out += [0] * ((count - complete) * w)
+        else:
+            out = [0] * (count * w)
+        if complete:
             span_end = start + complete * step
-            touched = [(k, evs) for k in keys if (evs := _events_of(events, model, k, start, span_end))]
-            for key, evs in touched:
-                self._add_changes(out, model, key, evs, start, span_end, step)
+            for key in keys if events else ():
+                evs = _events_of(events, model, key, start, span_end)
+                if evs:
+                    self._add_changes(out, model, key, evs, start, span_end, step)
         if complete < count and start + complete * step < cutoff:
             out[complete * w: (complete + 1) * w] = self._partial(model, keys, start + complete * step, step,
                                                                   cutoff, events)
@@ -67,7 +72,7 @@ class Figures:
         partial = [0] * w
         plain: list[ApiKey] = []
         for key in keys:
-            evs = _events_of(events, model, key, row_start, row_start + step)
+            evs = _events_of(events, model, key, row_start, row_start + step) if events else []
             if evs:
                 for i, figure in enumerate(self._until(model, key, evs, row_start, step, cutoff)):
                     partial[i] += figure

@@ -47,7 +47,7 @@ class DataState:
     omit_empty: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Page:
     """Rows [offset, offset + count) of the listed rows, as one flat sequence of figures:
     row-major, one figure per column (derived sums included), the amount last in 0.0001 元.
@@ -118,7 +118,8 @@ def page(figures: Figures, state: DataState, model: Model, keys: tuple[ApiKey, .
     if not state.omit_empty:
         count = max(0, min(offset + limit, timeline.total) - offset)
         flat = figures.rows(model, keys, timeline, offset, count, state.cutoff, state.events)
-        stamps = [timeline.bucket(offset + i) for i in range(count)]
+        first = timeline.bucket(offset)
+        stamps = list(range(first, first + count * timeline.step, timeline.step))
         return Page(model, timeline, offset, limit, count, flat, timeline.total, stamps)
     every = figures.rows(model, keys, timeline, 0, timeline.total, state.cutoff, state.events)
     listed = [i for i in range(timeline.total) if any(every[i * w: (i + 1) * w])]
