@@ -49,11 +49,12 @@ def trend_timeline(call: Call) -> Timeline:
     return Timeline.of(granularity, start, end)
 
 
-def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], list[int], int]:
-    """(M, the page's rows summed over M in the shared layout, their bucket starts), and the
-    number of rows listed: every bucket, or those with usage (empty_buckets=omit)."""
+def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], list[int], int, int]:
+    """(M, the page's rows summed over M in the shared layout, their bucket starts, the number
+    of rows listed: every bucket, or those with usage (empty_buckets=omit), the whole amount)."""
     models = tuple(call.models())
     flat = call.service.aggregate.combined(models, call.keys, timeline, call.state)
+    whole = sum(flat[AMOUNT::LANES])
     listed = list(range(timeline.total))
     if call.state.omit_empty:
         listed = [i for i in listed if flat[i * LANES + PRESENCE]]
@@ -61,12 +62,12 @@ def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], lis
     chosen = listed[first: first + count]
     if len(chosen) != timeline.total:
         flat = [x for i in chosen for x in flat[i * LANES: (i + 1) * LANES]]
-    return list(models), flat, [timeline.bucket(i) for i in chosen], len(listed)
+    return list(models), flat, [timeline.bucket(i) for i in chosen], len(listed), whole
 
 
 def trend(call: Call) -> bytes:
     timeline = trend_timeline(call)
-    models, flat, stamps, listed = _points(call, timeline)
+    models, flat, stamps, listed, _ = _points(call, timeline)
     keys = union_keys(models)
     order = tuple(keys[:-1]) + ("model_count", "total_amount")
     lanes = [UNION.index(k) for k in keys[:-1]] + [PRESENCE]
@@ -79,8 +80,7 @@ def trend(call: Call) -> bytes:
 def bill_summary(call: Call) -> bytes:
     """{totalAmount, points: [{timestamp, totalAmount}]} at the automatic granularity."""
     timeline = call.timeline()
-    models, flat, stamps, listed = _points(call, timeline)
-    total = sum(t[AMOUNT] for t in _totals(call, models, timeline))
+    _, flat, stamps, listed, total = _points(call, timeline)
     points = text.amounts(flat, stamps, AMOUNT)
     data = f'{{"points":[{points}],"totalAmount":{text.amount(total)}}}'
     return text.body(call.request_id, data, call.paging.size or len(stamps), call.next_token(listed))

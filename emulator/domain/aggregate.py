@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
+from emulator.domain.events import UsageEvent
 from emulator.domain.figures import Figures
 from emulator.domain.metrics import COLUMNS, ModelType
 from emulator.domain.query import DataState
@@ -50,27 +51,28 @@ def to_union(model_type: ModelType, flat: Sequence[int]) -> list[int]:
 class Aggregator:
     """Figures of one model, or summed over many, in the shared layout.
 
-    Work is shared across requests: what a complete past span adds up to never changes, so a
-    model's totals over it, and the rows of several models summed, are kept in bounded caches
-    (keyed by model(s), key set and span). Only the rows after the data clock or touched by a
-    usage event are computed per request, exactly as model-detail computes them."""
+    Work is shared across requests: what the rows complete before the data clock add up to
+    changes only when the usage events do, so a model's totals over them, and the rows of several
+    models summed, are kept in bounded caches keyed by model(s), key set, span and the events in
+    force. Only the row holding the clock (and the empty ones after it) is computed per request,
+    exactly as model-detail computes it."""
 
     def __init__(self, figures: Figures) -> None:
         self.figures = figures
         self._chunk = lru_cache(maxsize=2048)(self._make_chunk)
-        self._clean_totals = lru_cache(maxsize=4096)(self._make_clean_totals)
-        self._clean_combined = lru_cache(maxsize=128)(self._make_clean_combined)
+        self._packed = lru_cache(maxsize=512)(self._make_packed)
+        self._settled_totals = lru_cache(maxsize=4096)(self._make_settled_totals)
+        self._settled_combined = lru_cache(maxsize=128)(self._make_settled_combined)
 
     def totals(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState) -> list[int]:
         """One model's figures over the whole timeline, summed over `keys`, lane by lane; the
         presence lane counts the rows with usage (0: no usage in the span)."""
         if not keys or timeline.total == 0:
             return [0] * LANES
-        clean = self._clean(model, keys, timeline, state)
-        out = list(self._clean_totals(model, keys, timeline.step == HOUR, self._index(timeline), clean)) \
-            if clean else [0] * LANES
-        if clean < timeline.total:
-            for lane, value in enumerate(column_totals(self._rest(model, keys, timeline, state, clean))):
+        settled = _settled(timeline, state)
+        out = list(self._settled_totals(model, keys, timeline, settled, state.events)) if settled else [0] * LANES
+        if settled < timeline.total:
+            for lane, value in enumerate(column_totals(self._rest(model, keys, timeline, state, settled))):
                 out[lane] += value
         return out
 
@@ -81,48 +83,45 @@ class Aggregator:
         count = timeline.total
         if not keys or not models or count == 0:
             return [0] * (count * LANES)
-        clean = min(self._clean(m, keys, timeline, state) for m in models)
-        flat = unpack(self._clean_combined(models, keys, timeline.step == HOUR, self._index(timeline), clean),
-                      clean * LANES) if clean else []
-        if clean < count:
-            tail = [0] * ((count - clean) * LANES)
+        settled = _settled(timeline, state)
+        flat = unpack(self._settled_combined(models, keys, timeline, settled, state.events),
+                      settled * LANES) if settled else []
+        if settled < count:
+            tail = [0] * ((count - settled) * LANES)
             for model in models:
-                tail = [a + b for a, b in zip(tail, self._rest(model, keys, timeline, state, clean))]
+                tail = [a + b for a, b in zip(tail, self._rest(model, keys, timeline, state, settled))]
             flat += tail
         return flat
 
-    def _index(self, timeline: Timeline) -> int:
-        gen = self.figures.gen
-        return gen.hour_index(timeline.first) if timeline.step == HOUR else gen.day_index(timeline.first)
-
-    @staticmethod
-    def _clean(model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState) -> int:
-        """Leading rows complete before the data clock and untouched by usage events."""
-        step, first = timeline.step, timeline.first
-        clean = max(0, min(timeline.total, (state.cutoff - first) // step))
-        for e in state.events:
-            if e.end > first and e.start < first + clean * step and any(e.selects(model, k) for k in keys):
-                clean = min(clean, max(0, (e.start - first) // step))
-        return clean
-
     def _rest(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState,
-              clean: int) -> list[int]:
-        rows = self.figures.rows(model, keys, timeline, clean, timeline.total - clean, state.cutoff, state.events)
+              settled: int) -> list[int]:
+        rows = self.figures.rows(model, keys, timeline, settled, timeline.total - settled, state.cutoff,
+                                 state.events)
         return to_union(model.type, rows)
 
-    def _window(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, start: int, count: int) -> int:
+    def _make_packed(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, count: int,
+                     events: tuple[UsageEvent, ...]) -> int:
+        """The first `count` rows (all complete) of one model, in the shared layout: from cached
+        chunks, or as model-detail computes them where a usage event touches them."""
+        first, step = timeline.first, timeline.step
+        if any(e.end > first and e.start < first + count * step and any(e.selects(model, k) for k in keys)
+               for e in events):
+            rows = self.figures.rows(model, keys, timeline, 0, count, first + count * step, events)
+            return pack(to_union(model.type, rows))
+        gen, hourly = self.figures.gen, step == HOUR
+        start = gen.hour_index(first) if hourly else gen.day_index(first)
         return window(lambda index: self._chunk(model, keys, hourly, index), 24 if hourly else BLOCK_DAYS,
                       start, count, ROW_BITS)
 
-    def _make_clean_totals(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, start: int,
-                           count: int) -> tuple[int, ...]:
-        return tuple(column_totals(unpack(self._window(model, keys, hourly, start, count), count * LANES)))
+    def _make_settled_totals(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, count: int,
+                             events: tuple[UsageEvent, ...]) -> tuple[int, ...]:
+        return tuple(column_totals(unpack(self._packed(model, keys, timeline, count, events), count * LANES)))
 
-    def _make_clean_combined(self, models: tuple[Model, ...], keys: tuple[ApiKey, ...], hourly: bool, start: int,
-                             count: int) -> int:
+    def _make_settled_combined(self, models: tuple[Model, ...], keys: tuple[ApiKey, ...], timeline: Timeline,
+                               count: int, events: tuple[UsageEvent, ...]) -> int:
         total = 0
         for model in models:
-            total += self._window(model, keys, hourly, start, count)
+            total += self._packed(model, keys, timeline, count, events)
         return total
 
     def _make_chunk(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, index: int) -> int:
@@ -130,6 +129,11 @@ class Aggregator:
         rows = 24 if hourly else BLOCK_DAYS
         flat = unpack(gen.keyset_chunk(model, keys, hourly, index), rows * gen.width(model))
         return pack(to_union(model.type, flat))
+
+
+def _settled(timeline: Timeline, state: DataState) -> int:
+    """Leading rows complete before the data clock's cutoff."""
+    return max(0, min(timeline.total, (state.cutoff - timeline.first) // timeline.step))
 
 
 def column_totals(flat: list[int]) -> list[int]:

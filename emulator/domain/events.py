@@ -61,7 +61,7 @@ class UsageEventSpec(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: the tuple of events in force keys the aggregate caches
 class UsageEvent:
     """A checked event: the keys and models it selects, and its effect in exact numbers."""
 

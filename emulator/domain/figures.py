@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from emulator.domain.events import UsageEvent
 from emulator.domain.scenario import ApiKey, Model, Scenario
-from emulator.domain.timeline import HOUR, Timeline
-from emulator.domain.usage import LANE_MAX, UsageGenerator, amount_of, peak_figures
+from emulator.domain.timeline import DAY, HOUR, Timeline
+from emulator.domain.usage import LANE_MAX, UsageGenerator, amount_of, peak_figures, price_weights
 from emulator.validation import FieldError
 
 
@@ -98,34 +98,50 @@ class Figures:
 
     def _add_changes(self, out: list[int], model: Model, key: ApiKey, events: list[UsageEvent],
                      start: int, end: int, step: int) -> None:
-        """Add to `out` what `events` change of one key's hours in [start, end)."""
+        """Add to `out` (rows from `start`) what `events` change of one key's hours in [start,
+        end): a day at a time, column by column."""
         w = self.gen.width(model)
-        hours = sorted({h for e in events for h in range(max(e.start, start), min(e.end, end), HOUR)})
-        for hour in hours:
-            seeded = self._seeded_hour(model, key, hour)
-            changed = apply(model, seeded, [e for e in events if e.start <= hour < e.end])
-            row = (hour - start) // step
-            for i in range(w):
-                out[row * w + i] += changed[i] - seeded[i]
+        lo, hi = max(start, min(e.start for e in events)), min(end, max(e.end for e in events))
+        day = lo - (lo - self.gen.window_start) % DAY  # Shanghai midnight: one unpacked day at a time
+        while day < hi:
+            a, b = max(day, lo), min(day + DAY, hi)
+            day += DAY
+            if not any(e.start < b and e.end > a for e in events):
+                continue
+            seeded = self._hours(model, key, a, b)
+            changed = self._changed(model, seeded, events, a, b)
+            n, first = (b - a) // HOUR, (a - start) // step
+            for c in range(w):
+                if step == HOUR:
+                    rows = slice(first * w + c, (first + n) * w, w)
+                    out[rows] = [o + x - y for o, x, y in zip(out[rows], changed[c::w], seeded[c::w])]
+                else:
+                    out[first * w + c] += sum(changed[c::w]) - sum(seeded[c::w])
+
+    def _hours(self, model: Model, key: ApiKey, a: int, b: int) -> list[int]:
+        """One key's seeded figures for the hours [a, b)."""
+        return self.gen.key_hours(model, key, self.gen.hour_index(a), (b - a) // HOUR)
+
+    def _changed(self, model: Model, seeded: list[int], events: Sequence[UsageEvent], a: int, b: int) -> list[int]:
+        """The hours [a, b) (their seeded figures) after the events covering each: the hours under
+        the same events are changed together."""
+        w = self.gen.width(model)
+        cuts = sorted({a, b, *(t for e in events for t in (e.start, e.end) if a < t < b)})
+        out: list[int] = []
+        for lo, hi in zip(cuts, cuts[1:]):
+            part = seeded[(lo - a) // HOUR * w: (hi - a) // HOUR * w]
+            out += apply_rows(model, part, [e for e in events if e.start <= lo < e.end])
+        return out
 
     def _until(self, model: Model, key: ApiKey, events: list[UsageEvent], row_start: int, step: int,
                cutoff: int) -> list[int]:
         """One key's figures for the row starting at `row_start`, counted up to `cutoff`."""
-        gen, w = self.gen, self.gen.width(model)
-        total = [0] * w
-        hours = range(row_start, min(row_start + step, cutoff), HOUR)
-        seeded = gen.key_hours(model, key, gen.hour_index(row_start), len(hours))
-        for n, hour in enumerate(hours):
-            figures = apply(model, seeded[n * w: (n + 1) * w], [e for e in events if e.start <= hour < e.end])
-            if hour + HOUR > cutoff:
-                figures = share(model, figures, cutoff - hour, HOUR)
-            for i in range(w):
-                total[i] += figures[i]
-        return total
-
-    def _seeded_hour(self, model: Model, key: ApiKey, hour: int) -> list[int]:
-        return self.gen.key_hours(model, key, self.gen.hour_index(hour), 1)
-
+        w = self.gen.width(model)
+        end = min(row_start + step, -(-cutoff // HOUR) * HOUR)
+        rows = self._changed(model, self._hours(model, key, row_start, end), events, row_start, end)
+        if cutoff < end:  # the clock's hour: its elapsed share
+            rows[-w:] = share(model, rows[-w:], cutoff - (end - HOUR), HOUR)
+        return [sum(rows[c::w]) for c in range(w)]
 
 def _events_of(events: Sequence[UsageEvent], model: Model, key: ApiKey, start: int, end: int) -> list[UsageEvent]:
     return [e for e in events if e.start < end and e.end > start and e.selects(model, key)]
@@ -136,25 +152,44 @@ def recompose(model: Model, usage: list[int], amount: int) -> list[int]:
     return [sum(usage[i] for i in src) for src in model.type.sources] + [amount]
 
 
-def apply(model: Model, figures: list[int], events: Sequence[UsageEvent]) -> list[int]:
-    """One key-hour's figures (every column) after `events`, in order."""
+def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> list[int]:
+    """Key-hours' figures (flat rows, every column) after `events`, in order, column by column:
+    a factor floors each usage figure times it and prices the result (a given amount is scaled);
+    a set replaces the usage (and the amount when given)."""
     if not events:
-        return figures
-    n = len(model.type.drawn)
-    usage, amount = figures[:n], figures[-1]
-    amount_given = False
+        return flat
+    t = model.type
+    w, nd = len(t.columns), len(t.drawn)
+    n = len(flat) // w
+    usage = [flat[c::w] for c in range(nd)]
+    amounts = flat[w - 1::w]
+    given = False
     for event in events:
         if event.factor is not None:
-            f = event.factor
-            if f == 1:
+            num, den = event.factor.numerator, event.factor.denominator
+            if num == den:
                 continue  # the identity, amounts included
-            usage = [x * f.numerator // f.denominator for x in usage]
-            amount = amount * f.numerator // f.denominator if amount_given else amount_of(model, usage)
+            usage = [[x * num // den for x in column] for column in usage]
+            amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage)
         else:
-            usage = [value for _, value in event.figures]
-            amount_given = event.amount is not None
-            amount = event.amount if event.amount is not None else amount_of(model, usage)
-    return recompose(model, usage, amount)
+            usage = [[value] * n for _, value in event.figures]
+            given = event.amount is not None
+            amounts = [event.amount] * n if event.amount is not None else amounts_of(model, usage)
+    columns = usage + [[sum(parts) for parts in zip(*(usage[i] for i in src))] for src in t.sources[nd:]]
+    out = [0] * len(flat)
+    for c, column in enumerate(columns + [amounts]):
+        out[c::w] = column
+    return out
+
+
+def amounts_of(model: Model, usage: list[list[int]]) -> list[int]:
+    """The amount of each row of usage columns (drawn order): the floor of its exact cost."""
+    scale, weights = price_weights(model)
+    acc = [0] * len(usage[0])
+    for column, weight in zip(usage, weights):
+        if weight:
+            acc = [a + x * weight for a, x in zip(acc, column)]
+    return [a // scale for a in acc]
 
 
 def share(model: Model, figures: list[int], elapsed: int, whole: int) -> list[int]:

@@ -78,7 +78,7 @@ def peak_figures(model: Model, keys: Iterable[ApiKey], days: int) -> list[int]:
     amount included): what must fit in a lane for any query over those keys."""
     calls = sum(_peak_calls(k, model, days) for k in keys)
     drawn = [calls] + [calls * mean * 1300 // 1000 for _, mean in model.type.per_call]
-    scale, weights = _price_weights(model)
+    scale, weights = price_weights(model)
     amount = sum(f * w for f, w in zip(drawn, weights)) // scale
     return [column[0] for column in model.type.expand_columns([[f] for f in drawn] + [[amount]])]
 
@@ -221,7 +221,7 @@ class UsageGenerator:
         jitter = self._digest(b"hours", model, key, day)
         calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
         columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
-        scale, weights = _price_weights(model)
+        scale, weights = price_weights(model)
         cost = [0] * 24
         for column, weight in zip(columns, weights):
             if weight:
@@ -272,7 +272,7 @@ def _packed(columns: list[list[int]]) -> int:
 
 
 @cache
-def _price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
+def price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
     """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units)."""
     prices = dict(model.prices)
     fractions = [prices.get(m) for m in model.type.drawn]
@@ -282,6 +282,6 @@ def _price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
 
 def amount_of(model: Model, drawn: Sequence[int]) -> int:
     """The amount in 0.0001 元 of usage figures (drawn order): the floor of their exact cost."""
-    scale, weights = _price_weights(model)
+    scale, weights = price_weights(model)
     return sum(f * w for f, w in zip(drawn, weights)) // scale
 
