@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"aicontent-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror} "
               "(another program holds the port? --port 0 picks a free one)", file=sys.stderr)
         return 1
-    banner = (f"aicontent-emulator listening on http://{host_port(settings.host, sock.getsockname()[1])} "
+    settings = app.service.settings = dataclasses.replace(settings, port=sock.getsockname()[1])  # 0: the free one
+    banner = (f"aicontent-emulator listening on http://{host_port(settings.host, settings.port)} "
               f"(seed {settings.seed}, auth {settings.auth}, workers {settings.workers})")
     if settings.workers > 1:
         # Workers are separate processes: each rebuilds the same settings from the environment.

@@ -12,6 +12,7 @@ variables: what a test passes is what it gets.
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import time
@@ -68,6 +69,8 @@ class Emulator:
             return self
         sock = listen_socket(self.settings.host, self.settings.port)
         self._port = sock.getsockname()[1]
+        # The port it listens on, as GET /_emulator/config shows it (port 0 means "a free one").
+        self.settings = self.service.settings = dataclasses.replace(self.settings, port=self._port)
         config = uvicorn.Config(EmulatorApp(self.service), http=protocol.PATH, log_level="warning",
                                 access_log=False, lifespan="off", timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)

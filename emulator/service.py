@@ -144,6 +144,7 @@ class Service:
         """The settings with what was switched at run time in force (`GET /_emulator/config`)."""
         out = self.settings.as_public_dict()
         out.update(self.forms.public())
+        out["forms"] = {name: list(values) for name, values in FORMS.items()}  # what PATCH takes
         out["now"] = self.clock.now() if self.clock.fixed else None
         out["data_lag_minutes"] = self.clock.lag_minutes
         return out

@@ -8,6 +8,8 @@ family" lists the invariants).
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator import errors
 from emulator.api import text
 from emulator.api.call import Call
@@ -38,15 +40,18 @@ def overview(call: Call) -> bytes:
     return text.body(call.request_id, f"[{data}]", call.paging.size or count, call.next_token(len(items)))
 
 
+def trend_rule(args: dict[str, Any]) -> None:
+    """An asked hourly granularity covers at most HOURLY_MAX_DAYS (judged with the other request checks)."""
+    if args.get("granularity") == "hourly" and args["endTime"] - args["startTime"] > HOURLY_MAX_DAYS * DAY:
+        raise errors.invalid_parameter("granularity", f"hourly covers at most {HOURLY_MAX_DAYS} days; "
+                                                      "ask daily, or give no granularity")
+
+
 def trend_timeline(call: Call) -> Timeline:
     granularity = call.args.get("granularity")
     if granularity is None:
         return call.timeline()  # model-detail's rule: hourly up to hourly_max_days, daily beyond
-    start, end = call.args["startTime"], call.args["endTime"]
-    if granularity == "hourly" and end - start > HOURLY_MAX_DAYS * DAY:
-        raise errors.invalid_parameter("granularity", f"hourly covers at most {HOURLY_MAX_DAYS} days; "
-                                                      "ask daily, or give no granularity")
-    return Timeline.of(granularity, start, end)
+    return Timeline.of(granularity, call.args["startTime"], call.args["endTime"])
 
 
 def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], list[int], int, int]:

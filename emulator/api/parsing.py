@@ -150,6 +150,8 @@ def parse(action: Action, pairs: list[tuple[str, str]], max_span_days: int) -> d
             raise errors.missing_parameter(p.name)
     args = {p.name: READERS[p.kind](p, given[p.name]) for p in action.params if p.name in given}
     _cross_checks(args, max_span_days)
+    if action.check is not None:
+        action.check(args)
     return args
 
 

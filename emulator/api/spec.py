@@ -7,7 +7,7 @@ tables all read it, so a parameter is stated once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Action:
     default_size: int | None = None  # rows per page when the request names none; None: all of them
     max_size: int = 100
     legacy_default_size: int = 20
-    notes: tuple[str, ...] = field(default=())  # the action's [choice] rules, for the README
+    check: Callable[[dict[str, Any]], None] | None = None  # a rule of its own, judged from the request alone
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {p.name: p for p in self.params})

@@ -35,7 +35,7 @@ OVERVIEW = Action(
 TREND = Action(
     name="ModelRouterQueryCostTrendMetrics", path="billing/cost/trend",
     summary="The summed metrics of the model set, bucket by bucket",
-    sdk_method="model_router_query_cost_trend_metrics", answer=costs.trend,
+    sdk_method="model_router_query_cost_trend_metrics", answer=costs.trend, check=costs.trend_rule,
     response="TrendResponse", schemas=_schemas("TrendPointDTO", "CostQueryTrendDTO", "TrendResponse"),
     params=(*TIME, *FILTERS, MODEL_TYPES,
             Param("granularity", "choice", "hourly or daily; absent: model-detail's rule (hourly up to "

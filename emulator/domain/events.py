@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import HOUR
@@ -50,15 +50,6 @@ class UsageEventSpec(BaseModel):
         None, max_length=16, description="Exact figures per hour for one key and one model, e.g. "
                                          '{"total_calls": 500, "input_tokens": 400000, "output_tokens": 100000}.')
     note: Annotated[Text, Field(max_length=200)] | None = Field(None, description="Free text for people.")
-
-    @model_validator(mode="after")
-    def _one_effect_one_scope(self) -> UsageEventSpec:
-        if (self.factor is None) == (self.set is None):
-            raise ValueError("give exactly one effect: factor or set")
-        scopes = [n for n in ("apiKeyId", "memberUserId", "clientId") if getattr(self, n) is not None]
-        if len(scopes) > 1:
-            raise ValueError(f"give at most one scope, not {' and '.join(scopes)}")
-        return self
 
 
 @dataclass(frozen=True, eq=False)  # identity: the tuple of events in force keys the aggregate caches
@@ -100,6 +91,11 @@ def _number(field: str, value: int | float | str) -> Decimal:
 
 def check_event(spec: UsageEventSpec, event_id: int, scenario: Scenario, window: tuple[int, int]) -> UsageEvent:
     """Resolve and check an event against the scenario; anything wrong raises FieldError."""
+    if (spec.factor is None) == (spec.set is None):
+        raise FieldError("factor" if spec.factor is not None else "set", "give exactly one effect: factor or set")
+    scopes = [n for n in ("apiKeyId", "memberUserId", "clientId") if getattr(spec, n) is not None]
+    if len(scopes) > 1:
+        raise FieldError(scopes[1], f"give at most one scope, not {' and '.join(scopes)}")
     if spec.startTime % HOUR or spec.endTime % HOUR:
         which = "startTime" if spec.startTime % HOUR else "endTime"
         raise FieldError(which, "must be on the hour (a multiple of 3600): events select whole hours")

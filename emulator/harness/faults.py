@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from emulator import errors
 from emulator.errors import ApiError, ErrorSpec
@@ -63,14 +63,6 @@ class FaultRuleSpec(BaseModel):
     delayMs: int = Field(0, ge=0, le=MAX_DELAY_MS, description="Milliseconds to wait before answering.")
     retryAfterMs: int | None = Field(
         None, ge=1, le=86_400_000, description="Sent as the x-acs-retry-after header (the SDK's ThrottlingException).")
-
-    @model_validator(mode="after")
-    def _does_something(self) -> FaultRuleSpec:
-        if self.code is None and self.delayMs == 0:
-            raise ValueError("a rule needs a code, a delayMs, or both")
-        if self.retryAfterMs is not None and self.code is None:
-            raise ValueError("retryAfterMs needs a code")
-        return self
 
 
 @dataclass
@@ -132,6 +124,10 @@ class FaultBook:
     def add(self, spec: Mapping[str, Any] | FaultRuleSpec | None = None, **fields: Any) -> FaultRule:
         """Add a rule; a malformed one raises FieldError naming the field and changes nothing."""
         checked = validate(FaultRuleSpec, mapping_of(spec, **fields))
+        if checked.code is None and checked.delayMs == 0:
+            raise FieldError("code", "a rule needs a code, a delayMs, or both")
+        if checked.retryAfterMs is not None and checked.code is None:
+            raise FieldError("retryAfterMs", "needs a code: only an error carries x-acs-retry-after")
         with self._lock:
             if len(self._rules) >= MAX_RULES:
                 raise FieldError("body", f"there are already {MAX_RULES} fault rules; remove some first")

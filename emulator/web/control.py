@@ -13,7 +13,7 @@ import os
 import traceback
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -103,8 +103,16 @@ def harness_routes(service: Service) -> APIRouter:
         return json_response({"deleted": rule_id})
 
     @router.get("/_emulator/requests", tags=["journal"], summary="The request journal, oldest first")
-    async def journal() -> Response:
+    async def journal(limit: int | None = Query(None, ge=1, le=1_000_000, description="Only the newest N."),
+                      requestId: str | None = Query(None, max_length=64,  # noqa: N803 - the wire's name
+                                                    description="Only entries whose request id starts so "
+                                                                "(case-insensitive).")) -> Response:
         entries = service.journal.entries()
+        if requestId:
+            prefix = requestId.upper()
+            entries = [e for e in entries if e.request_id.startswith(prefix)]
+        if limit is not None:
+            entries = entries[-limit:]
         return json_response({"worker": os.getpid(), "total": service.journal.total,
                               "requests": [e.public() for e in entries]})
 

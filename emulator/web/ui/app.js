@@ -286,7 +286,9 @@ let journal = [];
 
 async function pollRequests() {
   if (!$("#r-live").checked) return;
-  const j = await control("GET", "/_emulator/requests");
+  const search = $("#r-search").value.trim();
+  const j = await control("GET", search ? `/_emulator/requests?requestId=${encodeURIComponent(search)}`
+                                        : "/_emulator/requests?limit=500");
   const last = j.requests.length ? j.requests[j.requests.length - 1].requestId : "";
   const sig = `${j.worker}:${j.total}:${last}`;
   if (sig === journalSig) return;
@@ -333,7 +335,8 @@ function renderRequests() {
 }
 
 function initRequests() {
-  ["#r-search", "#r-code"].forEach((s) => $(s).addEventListener("input", renderRequests));
+  $("#r-code").addEventListener("input", renderRequests);
+  $("#r-search").addEventListener("input", () => { journalSig = ""; renderRequests(); pollRequests(); });
   $("#r-status").addEventListener("change", renderRequests);
   $("#r-clear").addEventListener("click", async () => { await control("DELETE", "/_emulator/requests"); pollRequests(); });
 }
