@@ -55,9 +55,6 @@ def _targets(by: dict[str, dict[str, Load]], startup: dict[str, float], memory: 
     for name, sides in by.items():
         if "previous" in sides:
             checks.append((f"{name}: ≥ 0.9 × the previous version (req/s)", ratio(name, "previous"), 0.9, "min"))
-    if "cli_previous" in startup:
-        checks.append(("CLI start-up ≤ 1.2 × the previous version's", startup["cli"] / startup["cli_previous"],
-                       1.2, "max"))
     return checks
 
 

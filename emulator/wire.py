@@ -40,6 +40,9 @@ class WireRequest:
     def header_values(self, name: str) -> list[str]:
         return self._index.get(name, [])
 
+    def has_any(self, names: frozenset[str]) -> bool:
+        return not names.isdisjoint(self._index)
+
     def header_names(self) -> Iterable[str]:
         """Each header name once, however often it was sent: checks over names stay linear."""
         return self._index.keys()

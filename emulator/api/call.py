@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from emulator.service import Service
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     action: Action
     args: dict[str, Any]

@@ -139,8 +139,9 @@ def _noun(name: str) -> str:
 def parse(action: Action, pairs: list[tuple[str, str]], max_span_days: int) -> dict[str, Any]:
     """The action's parameters as typed values (only those given); unknown ones are ignored."""
     given: dict[str, str] = {}
+    known = action.by_name
     for name, text in pairs:
-        if action.param(name) is None:
+        if name not in known:
             continue  # unknown parameters are ignored, as gateways do
         if name in given:
             raise errors.invalid_parameter(name, "was given more than once")
@@ -186,6 +187,4 @@ def paging(action: Action, args: dict[str, Any]) -> Paging:
 def canonical(action: Action, args: dict[str, Any]) -> bytes:
     """A stable byte form of what the request asks (paging aside), for binding page tokens to
     the action and the query."""
-    def text(v: Any) -> str:
-        return ",".join(map(str, sorted(v))) if isinstance(v, tuple) else str(v)
-    return (action.name + "|" + "&".join(f"{k}={text(args[k])}" for k in sorted(args) if k not in PAGING)).encode()
+    return f"{action.name}|{sorted(args.items() - {(k, args[k]) for k in PAGING & args.keys()})!r}".encode()

@@ -7,7 +7,7 @@ tables all read it, so a parameter is stated once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -74,25 +74,21 @@ class Action:
     legacy_default_size: int = 20
     check: Callable[[dict[str, Any]], None] | None = None  # a rule of its own, judged from the request alone
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_name", {p.name: p for p in self.params})
+    def __post_init__(self) -> None:  # derived once: read on every request
+        object.__setattr__(self, "by_name", {p.name: p for p in self.params})
+        object.__setattr__(self, "ram_action", f"aicontent:{self.name}" if self.ram else None)
+        object.__setattr__(self, "filters", "clientId" in self.by_name)
 
     @property
     def full_path(self) -> str:
         return PREFIX + self.path
 
-    @property
-    def ram_action(self) -> str | None:
-        return f"aicontent:{self.name}" if self.ram else None
+    by_name: dict[str, Param] = field(init=False)  # its parameters by wire name
+    ram_action: str | None = field(init=False)  # aicontent:<name>, or None without a RAM check
+    filters: bool = field(init=False)  # whether it takes the shared department/member/key filters
 
     def param(self, name: str) -> Param | None:
-        by_name: dict[str, Param] = self._by_name  # type: ignore[attr-defined]
-        return by_name.get(name)
-
-    @property
-    def filters(self) -> bool:
-        """Whether it takes the shared department/member/key filters (and so selects keys)."""
-        return self.param("clientId") is not None
+        return self.by_name.get(name)
 
 
 # -- parameters shared by many actions -----------------------------------------------------------

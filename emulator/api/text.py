@@ -46,13 +46,13 @@ def _points_template(keys: tuple[str, ...], double: bool, count: int) -> bytes:
 
 
 def points(flat: list[int], stamps: list[int], lanes: list[int], amount_lane: int, keys: tuple[str, ...],
-           double: bool) -> str:
+           double: bool) -> bytes:
     """Trend points `{"timestamp", "values"}` for rows of the shared layout, in one formatting
     call: the arguments are laid out column by column with slice assignments (as model-detail's
     rows are). `lanes` gives the lane of each key but the last, which is the amount."""
     count = len(stamps)
     if count == 0:
-        return ""
+        return b""
     k = len(lanes) + 3  # timestamp, the counts, the amount's integer and decimal parts
     args: list[Any] = [0] * (count * k)
     args[0::k] = stamps
@@ -61,7 +61,7 @@ def points(flat: list[int], stamps: list[int], lanes: list[int], amount_lane: in
     amounts = flat[amount_lane::LANES]
     args[k - 2::k] = [m // 10_000 for m in amounts]
     args[k - 1::k] = [DECIMALS[m % 10_000] for m in amounts]
-    return (_points_template(keys, double, count) % tuple(args)).decode("ascii")
+    return _points_template(keys, double, count) % tuple(args)
 
 
 def amounts(flat: list[int], stamps: list[int], amount_lane: int) -> str:
@@ -70,15 +70,17 @@ def amounts(flat: list[int], stamps: list[int], amount_lane: int) -> str:
                     for ts, m in zip(stamps, flat[amount_lane::LANES]))
 
 
-def body(request_id: str, data: str, max_results: int | None, next_token: str | None) -> bytes:
+def body(request_id: str, data: str | bytes, max_results: int | None, next_token: str | None) -> bytes:
     """A success body around the JSON text of `data`; the top-level paging fields where the SDK
     declares them (None: absent)."""
     tail = "" if max_results is None else f',"maxResults":{max_results}'
     tail += "" if next_token is None else f',"nextToken":"{next_token}"'
-    return (f'{{"requestId":"{request_id}","success":true,"httpStatusCode":200,"data":{data}{tail}}}').encode()
+    head = f'{{"requestId":"{request_id}","success":true,"httpStatusCode":200,"data":'
+    return b"".join((head.encode(), data if isinstance(data, bytes) else data.encode(), tail.encode(), b"}"))
 
 
-def metric_defs(keys: list[str]) -> str:
+@cache
+def metric_defs(keys: tuple[str, ...]) -> str:
     return dumps([column(k).as_dict() for k in keys]).decode()
 
 

@@ -93,6 +93,11 @@ class Aggregator:
             flat += tail
         return flat
 
+    @staticmethod
+    def settled(timeline: Timeline, state: DataState) -> int:
+        """Leading rows complete before the data clock's cutoff."""
+        return _settled(timeline, state)
+
     def _rest(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState,
               settled: int) -> list[int]:
         rows = self.figures.rows(model, keys, timeline, settled, timeline.total - settled, state.cutoff,

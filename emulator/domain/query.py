@@ -11,8 +11,8 @@ Every figure is a sum over the selected keys, so parts always add up to their wh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from emulator import errors
 from emulator.domain.events import UsageEvent
@@ -21,14 +21,13 @@ from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
 from emulator.domain.timeline import Timeline
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """The department, member and key filters a request gives (the same for every action)."""
 
     department_ids: tuple[int, ...] | None = None  # None: not filtered
     member_ids: tuple[int, ...] | None = None  # None: absent; (): department only
     api_key_id: int | None = None
-    departments_from: str = field(default="clientId", compare=False)  # which parameter named them
+    departments_from: str = "clientId"  # which parameter named them
 
     @classmethod
     def of(cls, args: dict[str, Any]) -> Filters:
@@ -37,8 +36,7 @@ class Filters:
         return cls(args.get("clientIds"), args.get("memberUserIds"), args.get("apiKeyId"), "clientIds")
 
 
-@dataclass(frozen=True)
-class DataState:
+class DataState(NamedTuple):
     """What a request's figures depend on besides the query, taken once per request: the data
     clock's cutoff, the usage events in force, and whether empty buckets are omitted."""
 

@@ -26,6 +26,7 @@ MAX_RULES = 1000
 FAULT_HEADER = "x-emulator-fault"
 DELAY_HEADER = "x-emulator-delay-ms"
 RETRY_AFTER_HEADER = "x-emulator-retry-after-ms"
+FAULT_HEADERS = frozenset((FAULT_HEADER, DELAY_HEADER, RETRY_AFTER_HEADER))
 
 
 def spec_for(code: str) -> ErrorSpec:
@@ -154,6 +155,8 @@ class FaultBook:
 
     def injection_for(self, req: WireRequest, access_key_id: str | None) -> Injection | None:
         """The headers' fault wins; otherwise the first matching rule that fires."""
+        if not self._rules and not req.has_any(FAULT_HEADERS):
+            return None
         header_code = req.header(FAULT_HEADER)
         delay = _header_int(req, DELAY_HEADER, 0, MAX_DELAY_MS)
         retry_after = _header_int(req, RETRY_AFTER_HEADER, 1, 86_400_000)

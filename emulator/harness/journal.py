@@ -2,7 +2,7 @@
 
 Bounded twice, so a long soak or hostile input keeps memory flat: at most `size` entries (the
 oldest go first; `total` still counts every request since the last reset), and each text an
-entry keeps is cut to a fixed length (`LIMITS`), marked with a trailing "…".
+entry keeps is cut to a fixed length (PATH, QUERY, KEY, REASON characters), marked "…".
 Python names are snake_case; `public()` gives the wire's camelCase.
 """
 
@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # The most characters an entry keeps of each text: a journal of 10,000 entries stays under ~40 MB.
-LIMITS = {"path": 256, "query": 2048, "access_key_id": 128, "reason": 1024}
+PATH, QUERY, KEY, REASON = 256, 2048, 128, 1024
 
 
 def clip(text: str | None, limit: int) -> str | None:
@@ -24,8 +23,7 @@ def clip(text: str | None, limit: int) -> str | None:
     return text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):  # a tuple: made on every request, cheaply
     arrived: float  # Unix time the request arrived
     method: str
     path: str
@@ -42,9 +40,11 @@ class JournalEntry:
                 status: int, error_code: str | None, request_id: str, latency_ms: float,
                 reason: str | None = None) -> JournalEntry:
         """An entry with every text cut to its limit."""
-        return cls(arrived, method[:16], clip(path, LIMITS["path"]) or "", clip(query, LIMITS["query"]) or "",
-                   clip(access_key_id, LIMITS["access_key_id"]), status, error_code, request_id, latency_ms,
-                   clip(reason, LIMITS["reason"]))
+        if len(path) > PATH or len(query) > QUERY or (access_key_id and len(access_key_id) > KEY) or reason:
+            path, query = clip(path, PATH) or "", clip(query, QUERY) or ""
+            access_key_id, reason = clip(access_key_id, KEY), clip(reason, REASON)
+        return cls(arrived, method[:16], path, query, access_key_id, status, error_code, request_id, latency_ms,
+                   reason)
 
     @property
     def time(self) -> str:
