@@ -171,3 +171,35 @@ def test_exits_0_soon_after_sigterm(engine: Engine) -> None:
         engine("stop", "-t", "10", c.cid)
         assert time.monotonic() - started < 5
         assert engine("inspect", c.cid, "--format", "{{.State.ExitCode}}").stdout.strip() == "0"
+
+
+def test_the_dashboard_works_from_the_image(base_url: str) -> None:
+    """The page and its files are served by the image, and in a real browser (when there is one;
+    CI requires it) a 7-day chart has one point per row the endpoint counts."""
+    page = httpx.get(f"{base_url}/_emulator/ui")
+    assert page.status_code == 200 and page.headers["content-type"] == "text/html;charset=utf-8"
+    for asset in ("app.js", "sign.js", "chart.js", "style.css"):
+        assert httpx.get(f"{base_url}/_emulator/ui/{asset}").status_code == 200, asset
+    from test_ui import ARGS, CHROMIUM, _missing, query_usage
+
+    missing = _missing()
+    if missing:
+        if os.environ.get("AICONTENT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"AICONTENT_REQUIRE_BROWSER=1 but {missing}", pytrace=False)
+        pytest.skip(missing)
+    from playwright.sync_api import expect, sync_playwright
+
+    netloc = base_url.removeprefix("http://")
+    q = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + 7 * DAY), "maxResults": "100"}
+    answer = httpx.get(url(base_url, API, q), headers=acs3_headers("GET", netloc, API, q, *ADMIN)).json()
+    total = answer["data"]["total"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            pg = browser.new_page()
+            pg.goto(f"{base_url}/_emulator/ui")
+            pg.wait_for_selector("body[data-ready=true]")
+            query_usage(pg, 1, "2024-03-01T00:00", "2024-03-08T00:00")
+            expect(pg.locator("[data-testid=chart-point]")).to_have_count(total)
+        finally:
+            browser.close()

@@ -164,9 +164,14 @@ def control_app(service: Service) -> FastAPI:
         return error_response(ApiError(errors.UNKNOWN_ERROR), host_id)
 
     @app.get("/_emulator/scenario", tags=["control"],
-             summary="Catalogue, organizations, departments, members, keys; the data clock and usage events")
+             summary="Catalogue, organizations, departments, members, keys; the actions; the data clock and "
+                     "usage events")
     async def scenario() -> Response:
-        return json_response({**service.scenario.public(), "clock": service.clock.public(),
+        from emulator.api.table import ACTIONS
+
+        actions = [{"name": a.name, "method": "GET", "path": a.full_path, "sdkMethod": a.sdk_method,
+                    "ramAction": a.ram_action, "parameters": [p.name for p in a.params]} for a in ACTIONS]
+        return json_response({**service.scenario.public(), "actions": actions, "clock": service.clock.public(),
                               "usageEvents": [e.public() for e in service.events.events]})
 
     from emulator.web.control_data import BODY_MODELS as DATA_MODELS
