@@ -49,6 +49,8 @@ def _targets(by: dict[str, dict[str, Load]], startup: dict[str, float], memory: 
          one_day["emulator"].rps / year["emulator"].rps, 2.0, "max"),
         ("overview, 1 day ≥ 0.5 × baseline (ratio)", ratio("overview, 1 day, all models"), 0.5, "min"),
         ("trend, 7 days hourly ≥ 0.5 × baseline (ratio)", ratio("trend, 7 days hourly, all models"), 0.5, "min"),
+        ("trend, 7 days hourly, a new span each request ≥ 0.5 × baseline (ratio)",
+         ratio("trend, 7 days hourly, a new span each request"), 0.5, "min"),
         ("cost by model, 30 days ≥ 0.5 × baseline (ratio)", ratio("cost by model, 30 days"), 0.5, "min"),
         ("in-process start-up ≤ 0.5 s (cold, imports included)", startup["in_process_cold"], 0.5, "max"),
         ("CLI start-up ≤ 1.5 s", startup["cli"], 1.5, "max"),

@@ -60,6 +60,8 @@ SCENARIOS: list[tuple[str, str, dict[str, object]]] = [
      {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}),
     ("overview, 1 day, all models", "billing/cost/overview", {"startTime": MARCH_1, "endTime": MARCH_1 + DAY}),
     ("trend, 7 days hourly, all models", "billing/cost/trend", {"startTime": MARCH_1, "endTime": MARCH_1 + 7 * DAY}),
+    ("trend, 7 days hourly, a new span each request", "billing/cost/trend",
+     {"startTime": MARCH_1, "endTime": MARCH_1 + 7 * DAY}),
     ("cost by model, 30 days", "billing/cost/models", {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY}),
     ("bill summary, 30 days", "billing/bills/summary", {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY}),
 ]
@@ -67,6 +69,10 @@ PREVIOUS_PATHS = ("billing/cost/model-detail",)  # what the earlier version answ
 
 
 def _load(port: int, path: str, query: dict[str, object], name: str, args: argparse.Namespace) -> Load:
+    if "a new span" in name:  # startTime moves an hour each request, over 2000 hours: nothing repeats soon
+        env = {"BENCH_PATH": PREFIX + path, "BENCH_START": str(query["startTime"]), "BENCH_SPANS": "2000",
+               "BENCH_SECONDS": str(int(str(query["endTime"])) - int(str(query["startTime"])))}
+        return wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections, str(ROOT / "bench" / "spans.lua"), env)
     if not name.startswith("signed"):
         return wrk(f"http://127.0.0.1:{port}{PREFIX}{path}?{urlencode(query)}", args.seconds, args.connections)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""aicontent-emulator: an offline emulator of Alibaba Cloud AiContent's model-detail billing API.
+"""aicontent-emulator: an offline emulator of Alibaba Cloud AiContent's Model Router billing API.
 
 `Emulator` runs a real server in a background thread for tests; `Settings` configures it.
 """

@@ -153,8 +153,9 @@ class Emulator:
 
     def check(self) -> None:
         """Raise if any request since the last reset hit a bug inside the emulator."""
-        if self.service.unexpected:
-            raise EmulatorError("a request failed inside the emulator:\n" + "\n".join(self.service.unexpected))
+        found = list(self.service.unexpected)  # a copy: the server thread may be adding to it
+        if found:
+            raise EmulatorError("a request failed inside the emulator:\n" + "\n".join(found))
 
     def client(self, account: str = "admin", signature_algorithm: str | None = None) -> Any:
         """An official-SDK client for this emulator, signed as `account` (needs the `sdk` extra)."""

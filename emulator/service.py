@@ -34,7 +34,7 @@ from emulator.domain import query
 from emulator.domain.aggregate import Aggregator
 from emulator.domain.clock import DataClock
 from emulator.domain.events import EventBook
-from emulator.domain.figures import Figures, check_room
+from emulator.domain.figures import Figures, Room
 from emulator.domain.query import DataState
 from emulator.domain.scenario import ApiKey, Scenario, ScenarioError, load_scenario
 from emulator.domain.timeline import DAY
@@ -110,7 +110,7 @@ class Service:
         window = (self.usage.window_start, self.usage.window_start + self.usage.days * DAY)
         try:
             return EventBook(self.scenario, window, self.scenario.spec.usageEvents,
-                             room=lambda events: check_room(self.usage, self.scenario, events))
+                             room=lambda: Room(self.usage, self.scenario))
         except FieldError as exc:
             raise ScenarioError(f"{self.scenario.source}: {exc}") from None
 

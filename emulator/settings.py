@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.domain.clock import ClockError, parse_instant
+from emulator.domain.clock import MAX_INSTANT, MAX_LAG_MINUTES, ClockError, parse_instant
 
 ENV_PREFIX = "AICONTENT_EMULATOR_"
 AUTH_MODES = ("off", "verify", "required")
@@ -70,6 +70,8 @@ class Settings:
             if f.type in ("int", "int | None") and value is not None and (
                     not isinstance(value, int) or isinstance(value, bool)):
                 problems.append(f"{f.name} must be an integer, got {value!r}")
+            if f.type in ("str", "str | None") and value is not None and not isinstance(value, str):
+                problems.append(f"{f.name} must be text, got {value!r}")
         if problems:
             raise SettingsError("; ".join(problems))
         checks = [
@@ -83,8 +85,8 @@ class Settings:
             (1 <= self.hourly_max_days <= self.max_span_days, "hourly_max_days must be between 1 and max_span_days"),
             (self.data_end >= self.data_start, "data_end must not be before data_start"),
             (self.journal_size >= 1, "journal_size must be at least 1"),
-            (0 <= self.data_lag_minutes <= 10_000_000, "data_lag_minutes must be 0..10000000"),
-            (self.now is None or 0 <= self.now < 10**11,
+            (0 <= self.data_lag_minutes <= MAX_LAG_MINUTES, f"data_lag_minutes must be 0..{MAX_LAG_MINUTES}"),
+            (self.now is None or 0 <= self.now < MAX_INSTANT,
              "now must be a Unix time in seconds (or ISO 8601 with an offset)"),
             (1 <= self.clock_skew_minutes <= 10_000, "clock_skew_minutes must be 1..10000"),
             (1 <= self.nonce_ttl_minutes <= 10_000, "nonce_ttl_minutes must be 1..10000"),
@@ -143,6 +145,8 @@ def _coerce(name: str, type_name: str, raw: Any) -> Any:
     try:
         if name == "now":
             return _instant(raw)
+        if name == "fixtures" and isinstance(raw, os.PathLike):
+            return os.fspath(raw)
         parser = _PARSERS.get(type_name)
         if parser is not None:
             return parser(raw)

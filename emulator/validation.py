@@ -43,7 +43,7 @@ def validate(model: type[M], data: Any) -> M:
             reason = "is a number with too many digits"
         elif first["type"] == "extra_forbidden":
             reason = f"is not a known field (known: {', '.join(_fields(model, first['loc'][:-1]))})"
-        elif _shown(first.get("input")) is not None:
+        elif "secret" not in field.lower() and _shown(first.get("input")) is not None:
             reason = f"{reason.rstrip('.')} (got {_shown(first.get('input'))})"
         raise FieldError(field, reason.rstrip(".")) from None
     except RecursionError:  # a Python caller's self-referencing or very deep structure

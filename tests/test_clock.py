@@ -233,3 +233,12 @@ def test_signature_dates_use_the_wall_clock(aicontent_emulator: Emulator, http: 
     r = httpx.get(target, headers=old)
     assert (r.status_code, error_of(r)["Code"]) == (400, "InvalidTimeStamp.Expired")
     assert error_of(r)["Message"] == "Specified time stamp or date value is expired."
+
+
+def test_the_lag_alone_keeps_the_clock(http: httpx.Client) -> None:
+    """PUT with only dataLagMinutes sets the lag and leaves the clock as it is (wall or fixed)."""
+    r = http.put("/_emulator/clock", json={"dataLagMinutes": 30})
+    assert r.status_code == 200 and r.json()["fixed"] is False and r.json()["dataLagMinutes"] == 30
+    http.put("/_emulator/clock", json={"now": HALF_PAST_NOON})
+    assert http.put("/_emulator/clock", json={"dataLagMinutes": 5}).json() == {
+        "now": HALF_PAST_NOON, "fixed": True, "dataLagMinutes": 5}

@@ -323,3 +323,18 @@ def test_a_token_differing_only_in_unused_bits_is_refused(http: httpx.Client) ->
         assert r.status_code == 400, f"{twin} was accepted in place of {token}"
         body = error_of(r)
         assert body["Code"] == "InvalidParameter" and '"nextToken"' in body["Message"]
+
+
+def test_model_type_lists_cost_linear_time() -> None:
+    """The repeat check of modelTypes is a set, not a scan of the list (it was quadratic)."""
+    from emulator.api.table import OVERVIEW
+
+    def names(n: int) -> str:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return ",".join(letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n))
+
+    def cost(n: int) -> float:
+        pairs = [("startTime", "1709222400"), ("endTime", "1709308800"), ("modelTypes", names(n))]
+        return best_time(lambda: parse(OVERVIEW, pairs, 366))
+
+    assert cost(16_000) / cost(4_000) < 8

@@ -225,8 +225,9 @@ def test_sdk_request_appears_live_and_is_found_by_id(page: Any, target: Target, 
     expect(rows.first.locator(".reason")).to_have_text(reason)
     page.fill("#r-search", "")
     page.select_option("#r-status", "2xx")
-    statuses = page.locator("[data-testid=request-row] [data-testid=status]").all_inner_texts()
-    assert "200" in statuses and all(s.startswith("2") for s in statuses)
+    statuses = page.locator("[data-testid=request-row] [data-testid=status]")
+    expect(statuses.first).to_have_text("200")  # waits for the unfiltered journal
+    assert all(s.startswith("2") for s in statuses.all_inner_texts())
     assert page.evaluate("window.__sameDocument") is True
     shot(page, "requests")
 

@@ -61,15 +61,17 @@ class Call:
         """The buckets of the asked span, hourly up to hourly_max_days, daily beyond."""
         return Timeline.for_span(self.args["startTime"], self.args["endTime"], self.service.settings.hourly_max_days)
 
-    def models(self) -> Sequence[Model]:
-        """The model set M: the catalogue narrowed by modelId, modelTypes and search, when given."""
+    def models(self, types: str = "modelTypes", text: str = "search") -> Sequence[Model]:
+        """The model set M: the catalogue narrowed by modelId, the model types and the text
+        (a case-insensitive part of the name or code), when given; the model list names its
+        filters `modelType` and `keyword`."""
         models: Sequence[Model] = tuple(self.service.scenario.models.values())
         if "modelId" in self.args:
             models = [m for m in models if m.id == self.args["modelId"]]
-        if "modelTypes" in self.args:
-            wanted = set(self.args["modelTypes"])
+        if types in self.args:
+            wanted = set(self.args[types])
             models = [m for m in models if m.wire_type.lower() in wanted]
-        if self.args.get("search"):
-            needle = self.args["search"].lower()
+        if self.args.get(text):
+            needle = self.args[text].lower()
             models = [m for m in models if needle in m.name.lower() or needle in m.code.lower()]
         return models

@@ -46,9 +46,13 @@ def client_tree(call: Call) -> bytes:
     scenario = call.service.scenario
     visible = set(call.visible)
     allowed = ",".join(str(m) for m in scenario.models)
+    below: dict[int, list[Department]] = {}  # visible departments by parent: one pass
+    for d in scenario.departments.values():
+        if d.id in visible and d.parent_id is not None:
+            below.setdefault(d.parent_id, []).append(d)
 
-    def node(dep: Department, level: int) -> dict[str, Any]:
-        children = [d for d in scenario.departments.values() if d.parent_id == dep.id and d.id in visible]
+    def node(dep: Department, level: int) -> dict[str, Any]:  # recursion ≤ MAX_DEPTH, checked at load
+        children = below.get(dep.id, [])
         return {"address": "", "allowedModels": allowed, "children": [node(c, level + 1) for c in children],
                 "clientUuid": _uuid(scenario.seed, dep.id), "contact": "", "deleteTag": 0, "discount": 1.0,
                 "gmtCreate": GMT, "gmtModified": GMT, "id": dep.id, "level": level, "main": 0 if level == 1 else 1,
@@ -73,13 +77,7 @@ def _model_dto(m: Model) -> dict[str, Any]:
 def model_list(call: Call) -> bytes:
     """The catalogue: keyword, modelType and status filters, ordered, both pagination styles."""
     args = call.args
-    models = list(call.service.scenario.models.values())
-    if args.get("keyword"):
-        needle = args["keyword"].lower()
-        models = [m for m in models if needle in m.name.lower() or needle in m.code.lower()]
-    if "modelType" in args:
-        wanted = args["modelType"]
-        models = [m for m in models if m.wire_type.lower() in wanted]
+    models = list(call.models(types="modelType", text="keyword"))
     if args.get("status", 1) != 1:  # every model of the catalogue is enabled (status 1)
         models = []
     order = args.get("orderBy", "id")

@@ -8,14 +8,12 @@ family" lists the invariants).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from emulator import errors
 from emulator.api import text
 from emulator.api.call import Call
-from emulator.domain.aggregate import AMOUNT, LANES, PRESENCE, UNION, union_keys
+from emulator.domain.aggregate import AMOUNT, LANES, PRESENCE, UNION, settled_rows, union_keys
 from emulator.domain.scenario import Model
 from emulator.domain.timeline import DAY, Timeline
 
@@ -67,11 +65,10 @@ def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], lis
         listed = [i for i in listed if flat[i * LANES + PRESENCE]]
     first, count = call.window(len(listed))
     chosen = listed[first: first + count]
-    if len(chosen) != timeline.total:
-        flat = [x for i in chosen for x in flat[i * LANES: (i + 1) * LANES]]
     if len(chosen) == timeline.total:  # every row: their starts are a range
-        return list(models), flat, list(range(timeline.first, timeline.first + len(chosen) * timeline.step,
-                                              timeline.step)), len(listed), whole
+        stamps = list(range(timeline.first, timeline.first + timeline.total * timeline.step, timeline.step))
+        return list(models), flat, stamps, len(listed), whole
+    flat = [x for i in chosen for x in flat[i * LANES: (i + 1) * LANES]]
     return list(models), flat, [timeline.bucket(i) for i in chosen], len(listed), whole
 
 
@@ -79,24 +76,17 @@ def trend(call: Call) -> bytes:
     """The trend's `data`. Its text for a span wholly before the data clock never changes (the
     usage events in force are part of the key), so it is kept, bounded (`TREND_KEPT`)."""
     timeline = trend_timeline(call)
-    settled = call.service.aggregate.settled(timeline, call.state) == timeline.total
-    key = (call.service, tuple(call.models()), call.keys, timeline, call.state.events, call.state.omit_empty,
+    whole_span = settled_rows(timeline, call.state) == timeline.total
+    key = (tuple(call.models()), call.keys, timeline, call.state.events, call.state.omit_empty,
            call.double_encoded, call.offset, call.paging.size)
-    found = _TRENDS.get(key) if settled else None
+    kept = call.service.aggregate.texts
+    found = kept.get(key) if whole_span else None
     if found is None:
         found = _trend_data(call, timeline)
-        if settled:
-            with _TRENDS_LOCK:
-                _TRENDS[key] = found
-                while len(_TRENDS) > TREND_KEPT:
-                    _TRENDS.popitem(last=False)
+        if whole_span:
+            kept.put(key, found)
     data, count, listed = found
     return text.body(call.request_id, data, call.paging.size or count, call.next_token(listed))
-
-
-TREND_KEPT = 64
-_TRENDS: OrderedDict[tuple[Any, ...], tuple[bytes, int, int]] = OrderedDict()
-_TRENDS_LOCK = threading.Lock()
 
 
 def _trend_data(call: Call, timeline: Timeline) -> tuple[bytes, int, int]:

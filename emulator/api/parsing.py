@@ -15,9 +15,10 @@ from typing import Any
 
 from emulator import errors
 from emulator.api.spec import INT32_MAX, INT64_MAX, PAGING, Action, Param
+from emulator.domain.clock import MAX_INSTANT
 from emulator.domain.timeline import DAY
 
-MILLISECONDS_FROM = 10**11  # a seconds timestamp this large would be in the year 5138
+MILLISECONDS_FROM = MAX_INSTANT  # a seconds timestamp this large would be in the year 5138
 MAX_TOKEN = 512
 TYPE_ALIASES = {"llm": "chat", "vl": "chatmultimodal"}
 
@@ -72,13 +73,15 @@ def _types(name: str, raw: str) -> tuple[str, ...]:
     """Model types, lower-cased with aliases resolved; an unknown type is allowed (it matches
     nothing), an empty element or a repeat is not."""
     out: list[str] = []
+    seen: set[str] = set()
     for part in raw.split(","):
         if not part or len(part) > 64 or not part.isascii() or not part.isalpha():
             raise errors.invalid_parameter(name, f'must list model types like "Chat,ImageGeneration", '
                                                  f'got "{errors.echo(raw)}"')
         kind = TYPE_ALIASES.get(part.lower(), part.lower())
-        if kind in out:
+        if kind in seen:
             raise errors.invalid_parameter(name, f"lists {errors.echo(part)} more than once")
+        seen.add(kind)
         out.append(kind)
     return tuple(out)
 

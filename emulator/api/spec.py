@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.domain.clock import MAX_INSTANT
+
 if TYPE_CHECKING:
     from emulator.api.call import Call
 
@@ -42,7 +44,7 @@ class Param:
         schemas: dict[str, dict[str, Any]] = {
             "model": {**int64, "minimum": 1},
             "id": {**int64, "minimum": 1},
-            "time": {**int64, "minimum": 0, "maximum": 10**11 - 1},
+            "time": {**int64, "minimum": 0, "maximum": MAX_INSTANT - 1},
             "page": {"type": "integer", "format": "int32", "minimum": 1, "maximum": INT32_MAX},
             "size": {"type": "integer", "format": "int32", "minimum": 1, "maximum": self.high},
             "ids": {"type": "string", "pattern": r"^([0-9]+(,[0-9]+)*)?$" if self.empty_ok else r"^[0-9]+(,[0-9]+)*$"},

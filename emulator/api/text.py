@@ -39,10 +39,10 @@ def values(keys: tuple[str, ...], numbers: list[str], double: bool) -> str:
 
 
 @cache
-def _points_template(keys: tuple[str, ...], double: bool, count: int) -> bytes:
+def _point_template(keys: tuple[str, ...], double: bool) -> bytes:
+    """One trend point with `%` placeholders; cached per key set and encoding (a few dozen at most)."""
     one = '{"timestamp":%d,"values":' + values_template(keys, double).replace("%s", "%d") + "}"
-    one = one[: one.rindex("%d")] + "%d.%s" + one[one.rindex("%d") + 2:]  # the amount, last
-    return ",".join([one] * count).encode("ascii")
+    return (one[: one.rindex("%d")] + "%d.%s" + one[one.rindex("%d") + 2:]).encode("ascii")  # the amount, last
 
 
 def points(flat: list[int], stamps: list[int], lanes: list[int], amount_lane: int, keys: tuple[str, ...],
@@ -61,7 +61,7 @@ def points(flat: list[int], stamps: list[int], lanes: list[int], amount_lane: in
     amounts = flat[amount_lane::LANES]
     args[k - 2::k] = [m // 10_000 for m in amounts]
     args[k - 1::k] = [DECIMALS[m % 10_000] for m in amounts]
-    return _points_template(keys, double, count) % tuple(args)
+    return b",".join([_point_template(keys, double)] * count) % tuple(args)
 
 
 def amounts(flat: list[int], stamps: list[int], amount_lane: int) -> str:

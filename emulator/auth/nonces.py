@@ -4,7 +4,7 @@ A nonce is remembered for as long as the request that carried it could still be 
 its signed date leaves the freshness window (a request dated ahead of the clock stays fresh
 longer), and at least the replay window after it arrived. What is kept is bounded: a fixed-size
 digest per nonce (a long nonce costs no more than a short one) and at most `max_entries` of them,
-the oldest forgotten first.
+those whose window ends soonest forgotten first.
 """
 
 from __future__ import annotations

@@ -151,7 +151,8 @@ def verify_signature(req: WireRequest, claim: Claim, secret: str) -> None:
     mismatch = errors.SIGNATURE_MISMATCH.message
     if claim.scheme == ACS3:
         body_hash = hashlib.sha256(req.body).hexdigest()
-        if not hmac.compare_digest(body_hash, req.header("x-acs-content-sha256") or ""):
+        sent = (req.header("x-acs-content-sha256") or "").encode("latin-1")  # as received: any byte
+        if not hmac.compare_digest(body_hash.encode(), sent):
             raise errors.rejected(errors.SIGNATURE_MISMATCH, "x-acs-content-sha256 is not the SHA-256 of the "
                                   f"request body, {body_hash}")
         canonical, to_sign = acs3_string_to_sign(req, claim)

@@ -13,11 +13,14 @@ as model-detail computes them, so every number here is a sum of model-detail's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from functools import cache, lru_cache
+from typing import Any
 
 from emulator.domain.events import UsageEvent
-from emulator.domain.figures import Figures
+from emulator.domain.figures import Figures, complete_rows
 from emulator.domain.metrics import COLUMNS, ModelType
 from emulator.domain.query import DataState
 from emulator.domain.scenario import ApiKey, Model
@@ -60,16 +63,18 @@ class Aggregator:
     def __init__(self, figures: Figures) -> None:
         self.figures = figures
         self._chunk = lru_cache(maxsize=2048)(self._make_chunk)
+        self._models_chunk = lru_cache(maxsize=1024)(self._make_models_chunk)
         self._packed = lru_cache(maxsize=512)(self._make_packed)
         self._settled_totals = lru_cache(maxsize=4096)(self._make_settled_totals)
         self._settled_combined = lru_cache(maxsize=128)(self._make_settled_combined)
+        self.texts = Kept(64)  # rendered texts of answers over settled spans (the trend's)
 
     def totals(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState) -> list[int]:
         """One model's figures over the whole timeline, summed over `keys`, lane by lane; the
         presence lane counts the rows with usage (0: no usage in the span)."""
         if not keys or timeline.total == 0:
             return [0] * LANES
-        settled = _settled(timeline, state)
+        settled = settled_rows(timeline, state)
         out = list(self._settled_totals(model, keys, timeline, settled, state.events)) if settled else [0] * LANES
         if settled < timeline.total:
             for lane, value in enumerate(column_totals(self._rest(model, keys, timeline, state, settled))):
@@ -83,7 +88,7 @@ class Aggregator:
         count = timeline.total
         if not keys or not models or count == 0:
             return [0] * (count * LANES)
-        settled = _settled(timeline, state)
+        settled = settled_rows(timeline, state)
         flat = unpack(self._settled_combined(models, keys, timeline, settled, state.events),
                       settled * LANES) if settled else []
         if settled < count:
@@ -92,11 +97,6 @@ class Aggregator:
                 tail = [a + b for a, b in zip(tail, self._rest(model, keys, timeline, state, settled))]
             flat += tail
         return flat
-
-    @staticmethod
-    def settled(timeline: Timeline, state: DataState) -> int:
-        """Leading rows complete before the data clock's cutoff."""
-        return _settled(timeline, state)
 
     def _rest(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState,
               settled: int) -> list[int]:
@@ -124,9 +124,24 @@ class Aggregator:
 
     def _make_settled_combined(self, models: tuple[Model, ...], keys: tuple[ApiKey, ...], timeline: Timeline,
                                count: int, events: tuple[UsageEvent, ...]) -> int:
+        first, step = timeline.first, timeline.step
+        touched = [m for m in models if any(
+            e.end > first and e.start < first + count * step and any(e.selects(m, k) for k in keys) for e in events)]
+        if touched:  # as model-detail computes them, model by model
+            total = 0
+            for model in models:
+                total += self._packed(model, keys, timeline, count, events)
+            return total
+        gen, hourly = self.figures.gen, step == HOUR  # no event: chunks already summed over the models
+        start = gen.hour_index(first) if hourly else gen.day_index(first)
+        return window(lambda index: self._models_chunk(models, keys, hourly, index), 24 if hourly else BLOCK_DAYS,
+                      start, count, ROW_BITS)
+
+    def _make_models_chunk(self, models: tuple[Model, ...], keys: tuple[ApiKey, ...], hourly: bool,
+                           index: int) -> int:
         total = 0
         for model in models:
-            total += self._packed(model, keys, timeline, count, events)
+            total += self._chunk(model, keys, hourly, index)
         return total
 
     def _make_chunk(self, model: Model, keys: tuple[ApiKey, ...], hourly: bool, index: int) -> int:
@@ -136,9 +151,28 @@ class Aggregator:
         return pack(to_union(model.type, flat))
 
 
-def _settled(timeline: Timeline, state: DataState) -> int:
+class Kept:
+    """A bounded map, the oldest entry forgotten first; safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def settled_rows(timeline: Timeline, state: DataState) -> int:
     """Leading rows complete before the data clock's cutoff."""
-    return max(0, min(timeline.total, (state.cutoff - timeline.first) // timeline.step))
+    return complete_rows(timeline.first, timeline.step, timeline.total, state.cutoff)
 
 
 def column_totals(flat: list[int]) -> list[int]:

@@ -17,20 +17,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from emulator.domain.scenario import ApiKey, Model, Scenario
+from emulator.domain.clock import MAX_INSTANT
+from emulator.domain.fixture import Id
+from emulator.domain.scenario import MINOR_PER_YUAN, ApiKey, Model, Scenario
 from emulator.domain.timeline import HOUR
 from emulator.validation import FieldError, Text, mapping_of, validate
 
 MAX_EVENTS = 10_000
 MAX_FACTOR = 1_000_000
-MINOR_PER_YUAN = 10_000
-
-Seconds = Annotated[int, Field(ge=0, lt=10**11)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Seconds = Annotated[int, Field(ge=0, lt=MAX_INSTANT)]
 
 
 class UsageEventSpec(BaseModel):
@@ -159,13 +158,21 @@ def _set_event(spec: UsageEventSpec, event_id: int, keys: frozenset[int] | None,
     return UsageEvent(event_id, spec, keys, None, tuple(figures), amount)
 
 
+class Bound(Protocol):
+    """What the events in force could add up to (`emulator.domain.figures.Room`)."""
+
+    def add(self, event: UsageEvent) -> None: ...
+
+
 class EventBook:
     """The events in force, in the order added. Readers take the current tuple (never locked);
     writers replace it whole, so a request sees one consistent list."""
 
     def __init__(self, scenario: Scenario, window: tuple[int, int], started: Iterable[Mapping[str, Any]] = (),
-                 room: Callable[[tuple[UsageEvent, ...]], None] = lambda events: None) -> None:
-        self.scenario, self.window, self.room = scenario, window, room
+                 room: Callable[[], Bound] | None = None) -> None:
+        self.scenario, self.window = scenario, window
+        self._new_room = room
+        self.room = room() if room is not None else None
         self._lock = threading.Lock()
         self._started: tuple[UsageEvent, ...] = ()
         self.events: tuple[UsageEvent, ...] = ()
@@ -186,7 +193,8 @@ class EventBook:
             if len(self.events) >= MAX_EVENTS:
                 raise FieldError("body", f"there are already {MAX_EVENTS} usage events; remove some first")
             event = check_event(checked, self._next_id, self.scenario, self.window)
-            self.room(self.events + (event,))  # raises before anything changes
+            if self.room is not None:
+                self.room.add(event)  # raises before anything changes
             self.events = self.events + (event,)
             self._next_id += 1
             return event
@@ -195,15 +203,23 @@ class EventBook:
         with self._lock:
             kept = tuple(e for e in self.events if e.id != event_id)
             removed = len(kept) != len(self.events)
-            self.events = kept
+            self._replace(kept)
             return removed
 
     def clear(self) -> None:
         with self._lock:
-            self.events = ()
+            self._replace(())
 
     def reset(self) -> None:
         """Back to the fixture's events."""
         with self._lock:
-            self.events = self._started
+            self._replace(self._started)
             self._next_id = self._started_next
+
+    def _replace(self, events: tuple[UsageEvent, ...]) -> None:
+        """The events in force, and what they could add up to counted again (under the lock)."""
+        if self._new_room is not None:
+            self.room = self._new_room()
+            for e in events:
+                self.room.add(e)
+        self.events = events

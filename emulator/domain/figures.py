@@ -16,6 +16,7 @@ is computed key by key and hour by hour:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from functools import lru_cache
 
 from emulator.domain.events import UsageEvent
@@ -41,7 +42,7 @@ class Figures:
             return []
         start = timeline.bucket(first)
         # Rows that end by the cutoff are complete; one may hold the cutoff; the rest are empty.
-        complete = max(0, min(count, (cutoff - start) // step))
+        complete = complete_rows(start, step, count, cutoff)
         if not keys:
             return [0] * (count * w)
         if complete:
@@ -143,6 +144,11 @@ class Figures:
             rows[-w:] = share(model, rows[-w:], cutoff - (end - HOUR), HOUR)
         return [sum(rows[c::w]) for c in range(w)]
 
+def complete_rows(start: int, step: int, count: int, cutoff: int) -> int:
+    """How many of `count` rows of `step` seconds from `start` end by the cutoff."""
+    return max(0, min(count, (cutoff - start) // step))
+
+
 def _events_of(events: Sequence[UsageEvent], model: Model, key: ApiKey, start: int, end: int) -> list[UsageEvent]:
     return [e for e in events if e.start < end and e.end > start and e.selects(model, key)]
 
@@ -154,8 +160,9 @@ def recompose(model: Model, usage: list[int], amount: int) -> list[int]:
 
 def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> list[int]:
     """Key-hours' figures (flat rows, every column) after `events`, in order, column by column:
-    a factor floors each usage figure times it and prices the result (a given amount is scaled);
-    a set replaces the usage (and the amount when given)."""
+    a factor floors each usage figure times it (a key-hour whose calls floor to 0 keeps no usage)
+    and prices the result (a given amount is scaled); a set replaces the usage (and the amount
+    when given)."""
     if not events:
         return flat
     t = model.type
@@ -170,6 +177,8 @@ def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> l
             if num == den:
                 continue  # the identity, amounts included
             usage = [[x * num // den for x in column] for column in usage]
+            if num < den:  # a key-hour whose calls scale to nothing has no usage left either
+                usage[1:] = [[x if calls else 0 for x, calls in zip(column, usage[0])] for column in usage[1:]]
             amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage)
         else:
             usage = [[value] * n for _, value in event.figures]
@@ -198,26 +207,57 @@ def share(model: Model, figures: list[int], elapsed: int, whole: int) -> list[in
     return recompose(model, [x * elapsed // whole for x in figures[:n]], figures[-1] * elapsed // whole)
 
 
-def check_room(gen: UsageGenerator, scenario: Scenario, events: Sequence[UsageEvent]) -> None:
-    """Refuse events whose figures could overflow a packed lane: for each model, the seeded peak
-    times every factor above 1 that may touch it, plus a day (24 hours) of every set event's figures."""
-    keys = tuple(scenario.api_keys.values())
-    for model in scenario.models.values():
-        mine = [e for e in events if e.spec.modelId in (None, model.id)]
-        if not mine:
-            continue
-        peak = [max(f, 1) for f in peak_figures(model, keys, gen.days)]
-        for e in mine:
-            if e.factor is not None and e.factor > 1:
-                peak = [-(-x * e.factor.numerator // e.factor.denominator) for x in peak]
-        sets = [e for e in mine if e.factor is None]
-        if sets:
-            usage = [sum(dict(e.figures)[m] for e in sets) * 24 for m in model.type.drawn]
-            amount = sum((e.amount if e.amount is not None else amount_of(model, [v for _, v in e.figures]))
-                         for e in sets) * 24
-            peak = [a + b for a, b in zip(peak, recompose(model, usage, amount))]
-        if max(peak) > LANE_MAX:
-            last = mine[-1]
-            raise FieldError("factor" if last.factor is not None else "set",
-                             f"with the events in force, model {model.id}'s daily figures could reach "
-                             f"{max(peak):.3e}, beyond the largest figure the emulator holds (2^63-1)")
+class Room:
+    """How far the events in force could push each model's daily figures, kept as events are
+    added, so that adding one costs the models it touches, not every event again. A model's
+    bound is its seeded peak times every factor above 1 that may touch it, plus a day (24
+    hours) of each set event's figures; each metric summed over every model (what the billing
+    family adds in one lane) is bounded too."""
+
+    def __init__(self, gen: UsageGenerator, scenario: Scenario) -> None:
+        keys = tuple(scenario.api_keys.values())
+        self.models = scenario.models
+        self.seeded = {m.id: peak_figures(m, keys, gen.days) for m in scenario.models.values()}
+        self.factors: dict[int, Fraction] = {m: Fraction(1) for m in self.models}
+        self.sets: dict[int, list[int]] = {m: [0] * len(p) for m, p in self.seeded.items()}
+
+    def bound(self, model_id: int) -> list[int]:
+        f = self.factors[model_id]
+        return [-(-x * f.numerator // f.denominator) + s for x, s in zip(self.seeded[model_id], self.sets[model_id])]
+
+    def add(self, event: UsageEvent) -> None:
+        """Count `event` in, or raise FieldError (and count nothing) if a figure could overflow."""
+        touched = [event.spec.modelId] if event.spec.modelId is not None else list(self.models)
+        factors, sets = dict(self.factors), dict(self.sets)
+        for mid in touched:
+            if event.factor is not None and event.factor > 1:
+                factors[mid] = factors[mid] * event.factor
+            elif event.factor is None:
+                model = self.models[mid]
+                given = [value for _, value in event.figures]
+                usage = [value * 24 for value in given]
+                amount = 24 * (event.amount if event.amount is not None else amount_of(model, given))
+                sets[mid] = [a + b for a, b in zip(sets[mid], recompose(model, usage, amount))]
+        before = (self.factors, self.sets)
+        self.factors, self.sets = factors, sets
+        try:
+            self._check(touched, event)
+        except FieldError:
+            self.factors, self.sets = before
+            raise
+
+    def _check(self, touched: list[int], event: UsageEvent) -> None:
+        field = "factor" if event.factor is not None else "set"
+        for mid in touched:
+            if max(self.bound(mid)) > LANE_MAX:
+                raise FieldError(field, f"with the events in force, model {mid}'s daily figures could reach "
+                                        f"{max(self.bound(mid)):.3e}, beyond the largest figure the emulator "
+                                        "holds (2^63-1)")
+        across: dict[str, int] = {}
+        for mid, model in self.models.items():
+            for column, value in zip(model.type.columns, self.bound(mid)):
+                across[column.key] = across.get(column.key, 0) + value
+        worst = max(across, key=across.__getitem__)
+        if across[worst] > LANE_MAX:
+            raise FieldError(field, f"with the events in force, a day's {worst} summed over every model could reach "
+                                    f"{across[worst]:.3e}, beyond the largest figure the emulator holds (2^63-1)")

@@ -23,6 +23,7 @@ from emulator.domain.metrics import DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, 
 from emulator.validation import FieldError
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
+MAX_DEPTH = 64  # how deep departments may nest
 
 
 class ScenarioError(ValueError):
@@ -213,12 +214,32 @@ class _Builder:
             if dep.parent_id is not None and (parent is None or parent.organization_id != dep.organization_id):
                 raise self.fail(f"department {dep.id} names parent {dep.parent_id}, "
                                 "not a department of its organization")
+        self.check_tree(deps)
         for key in keys.values():
             if key.member_id is not None and key.member_id not in members:
                 raise self.fail(f"API key {key.id} names member {key.member_id}, which does not exist")
             if key.member_id is not None and members[key.member_id].department_id != key.department_id:
                 raise self.fail(f"API key {key.id} belongs to member {key.member_id} of another department")
         return Scenario(models, orgs, deps, members, keys, self.spec, digest, self.seed, self.where)
+
+    def check_tree(self, deps: dict[int, Department]) -> None:
+        """Departments form a forest: no department is its own ancestor, and none nests deeper
+        than MAX_DEPTH (the client tree is built by walking it)."""
+        depth: dict[int, int] = {}
+        for start in deps:
+            path: list[int] = []
+            node: int | None = start
+            while node is not None and node not in depth:
+                if node in path:
+                    raise self.fail(f"department {node} is its own ancestor (parents {' → '.join(map(str, path))})")
+                path.append(node)
+                node = deps[node].parent_id
+            level = depth[node] if node is not None else 0
+            for dep_id in reversed(path):
+                level += 1
+                depth[dep_id] = level
+                if level > MAX_DEPTH:
+                    raise self.fail(f"department {dep_id} nests {level} deep; at most {MAX_DEPTH} levels")
 
     def model(self, m: ModelSpec) -> Model:
         mtype = MODEL_TYPES[m.type]

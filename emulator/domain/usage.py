@@ -138,24 +138,19 @@ class UsageGenerator:
     def days_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         """Σ over `keys` of `count` days from day `first`: flat, row-major, one figure per column
         (derived sums included, amount in minor units last)."""
-        return self._total(self._daily_block, BLOCK_DAYS, model, keys, first, count)
+        return self._total(False, model, keys, first, count)
 
     def hours_total(self, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         """Σ over `keys` of `count` hours from hour `first` of the window, flat like `days_total`."""
-        return self._total(self._hourly_day, 24, model, keys, first, count)
+        return self._total(True, model, keys, first, count)
 
-    def _total(self, chunk: Callable[[Model, ApiKey, int], int], size: int, model: Model,
-               keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
+    def _total(self, hourly: bool, model: Model, keys: tuple[ApiKey, ...], first: int, count: int) -> list[int]:
         # Lanes never carry, so summing whole chunks over the keys first and cutting the page
         # out once is the same as cutting every key's part out and summing those.
-        def summed(index: int) -> int:
-            total = 0
-            for key in keys:
-                total += chunk(model, key, index)
-            return total
-
         row = self.width(model) * LANE
-        return unpack(window(summed, size, first, count, row), count * row // LANE)
+        packed = window(lambda index: self.keyset_chunk(model, keys, hourly, index), 24 if hourly else BLOCK_DAYS,
+                        first, count, row)
+        return unpack(packed, count * row // LANE)
 
     def key_hours(self, model: Model, key: ApiKey, first: int, count: int) -> list[int]:
         """One key's figures for `count` hours from hour `first` of the window (within one day

@@ -14,11 +14,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from emulator import errors
-from emulator.domain.clock import MAX_LAG_MINUTES
+from emulator.domain.clock import MAX_INSTANT, MAX_LAG_MINUTES
 from emulator.domain.events import UsageEventSpec
 from emulator.service import Service
 from emulator.settings import FORMS
-from emulator.validation import STRICT
+from emulator.validation import STRICT, FieldError
 from emulator.web.control import body_schema, json_response, read_model
 
 
@@ -36,11 +36,12 @@ class FormsPatch(BaseModel):
 
 
 class ClockSpec(BaseModel):
-    """Fix the data clock (`PUT /_emulator/clock`)."""
+    """Fix the data clock and/or set the lag (`PUT /_emulator/clock`)."""
 
     model_config = STRICT
-    now: Annotated[int, Field(ge=0, lt=10**11)] | Annotated[str, Field(max_length=64)] = Field(
-        description="Unix seconds, or ISO 8601 with an offset (2026-03-01T12:00:00+08:00).")
+    now: Annotated[int, Field(ge=0, lt=MAX_INSTANT)] | Annotated[str, Field(max_length=64)] | None = Field(
+        None, description="Unix seconds, or ISO 8601 with an offset (2026-03-01T12:00:00+08:00); "
+                          "absent: the clock stays as it is.")
     dataLagMinutes: Annotated[int, Field(ge=0, le=MAX_LAG_MINUTES)] | None = Field(
         None, description="Usage of the last N minutes before the clock is not yet visible.")
 
@@ -49,7 +50,7 @@ class Advance(BaseModel):
     """Move a fixed clock forward (`POST /_emulator/clock/advance`)."""
 
     model_config = STRICT
-    seconds: Annotated[int, Field(ge=0, lt=10**11)]
+    seconds: Annotated[int, Field(ge=0, lt=MAX_INSTANT)]
 
 
 BODY_MODELS: list[type[BaseModel]] = [FormsPatch, ClockSpec, Advance, UsageEventSpec]
@@ -78,6 +79,8 @@ def data_routes(service: Service) -> APIRouter:
                 summary="Fix the data clock (and optionally the lag)")
     async def set_clock(request: Request) -> Response:
         spec = await read_model(request, ClockSpec)
+        if spec.now is None and spec.dataLagMinutes is None:
+            raise FieldError("now", "give now, dataLagMinutes or both")
         service.clock.set(spec.now, spec.dataLagMinutes)
         return json_response(service.clock.public())
 

@@ -7,7 +7,6 @@ of KB); nothing is fetched from the internet.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -20,12 +19,9 @@ TYPES = {".html": "text/html;charset=utf-8", ".js": "text/javascript;charset=utf
          ".css": "text/css;charset=utf-8", ".svg": "image/svg+xml", ".txt": "text/plain;charset=utf-8"}
 
 
-@cache
-def _file(name: str) -> tuple[bytes, str] | None:
-    path = (UI_DIR / name).resolve()
-    if path.parent != UI_DIR or path.suffix not in TYPES or not path.is_file():
-        return None
-    return path.read_bytes(), TYPES[path.suffix]
+# Every file the page may ask for, read once: a name not listed here is a 404, whatever it holds.
+FILES: dict[str, tuple[bytes, str]] = {
+    p.name: (p.read_bytes(), TYPES[p.suffix]) for p in UI_DIR.iterdir() if p.suffix in TYPES and p.is_file()}
 
 
 def ui_routes() -> APIRouter:
@@ -47,7 +43,7 @@ def ui_routes() -> APIRouter:
 
 
 def _serve(name: str) -> Response:
-    found = _file(name)
+    found = FILES.get(name)
     if found is None:
         raise errors.not_found("GET", f"/_emulator/ui/{name}")
     body, media_type = found
