@@ -15,6 +15,8 @@ from xml.etree import ElementTree
 
 import httpx
 
+from emulator.errors import CATALOGUE
+
 API = "/api/v1/modelRouter/open/billing/cost/model-detail"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -107,3 +109,19 @@ def start_cli(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess
             time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     raise AssertionError("the emulator did not become healthy")
+
+
+def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A schemathesis check: every 4xx names one of the catalogue's error codes, in either body shape."""
+    if 400 <= response.status_code < 500:
+        content_type = response.headers.get("content-type", [""])
+        if (content_type[0] if isinstance(content_type, list) else content_type) == "text/xml;charset=utf-8":
+            body = {child.tag: child.text for child in ElementTree.fromstring(response.content)}
+        else:
+            body = json.loads(response.content)
+        code = body.get("Code")
+        assert code in CATALOGUE, f"{response.status_code} with code {code!r}, not one of the contract's"
+        assert body.get("Message"), "an error without a message"
+        if "errCode" in body:
+            assert body["errCode"] == code and body["httpStatusCode"] == response.status_code
+    return None

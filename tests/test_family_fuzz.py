@@ -5,13 +5,12 @@ the contract's catalogue."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
-from xml.etree import ElementTree
 
 import pytest
 import schemathesis
+from helpers import contract_codes
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -20,7 +19,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from emulator.errors import CATALOGUE
 from emulator.server import Emulator
 
 NEW_PATHS = (r"^/api/v1/modelRouter/open/"
@@ -39,22 +37,6 @@ def family_schema(family_target: Emulator) -> Any:
 
 
 schema = schemathesis.pytest.from_fixture("family_schema")
-
-
-def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every 4xx names one of the contract's error codes, in either body shape (as test_fuzz.py)."""
-    if 400 <= response.status_code < 500:
-        content_type = response.headers.get("content-type", [""])
-        if (content_type[0] if isinstance(content_type, list) else content_type) == "text/xml;charset=utf-8":
-            body = {child.tag: child.text for child in ElementTree.fromstring(response.content)}
-        else:
-            body = json.loads(response.content)
-        code = body.get("Code")
-        assert code in CATALOGUE, f"{response.status_code} with code {code!r}, not one of the contract's"
-        assert body.get("Message"), "an error without a message"
-        if "errCode" in body:
-            assert body["errCode"] == code and body["httpStatusCode"] == response.status_code
-    return None
 
 
 def test_the_regex_selects_the_seven_new_paths(family_schema: Any) -> None:

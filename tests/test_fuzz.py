@@ -6,14 +6,12 @@ status and content type, and every 4xx carries one of the contract's error codes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
-from xml.etree import ElementTree
 
 import pytest
 import schemathesis
-from helpers import API
+from helpers import API, contract_codes
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,7 +20,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from emulator.errors import CATALOGUE
 from emulator.server import Emulator
 
 FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
@@ -40,22 +37,6 @@ def api_schema(fuzz_target: Emulator) -> Any:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every 4xx names one of the contract's error codes, in either body shape."""
-    if 400 <= response.status_code < 500:
-        content_type = response.headers.get("content-type", [""])
-        if (content_type[0] if isinstance(content_type, list) else content_type) == "text/xml;charset=utf-8":
-            body = {child.tag: child.text for child in ElementTree.fromstring(response.content)}
-        else:
-            body = json.loads(response.content)
-        code = body.get("Code")
-        assert code in CATALOGUE, f"{response.status_code} with code {code!r}, not one of the contract's"
-        assert body.get("Message"), "an error without a message"
-        if "errCode" in body:
-            assert body["errCode"] == code and body["httpStatusCode"] == response.status_code
-    return None
 
 
 @schema.include(path=API).parametrize()
