@@ -30,6 +30,49 @@ DAY = 86400
 MARCH_1 = ts(2024, 3, 1)  # a Friday, Shanghai midnight
 
 
+# Invalid values of the parameters every cost action shares with model-detail (the time span, the
+# filters, token paging): (change, parameter, part of the reason), answered the same by every action.
+SHARED_INVALID = [
+    ({"startTime": "abc"}, "startTime", "base-10 integer"),
+    ({"startTime": "1.5"}, "startTime", "base-10 integer"),
+    ({"startTime": ""}, "startTime", "base-10 integer"),
+    ({"startTime": "+1"}, "startTime", "base-10 integer"),
+    ({"startTime": "-1"}, "startTime", "not negative"),
+    ({"startTime": "99999999999999999999"}, "startTime", "64-bit"),
+    ({"startTime": str(MARCH_1 * 1000)}, "startTime", "milliseconds"),
+    ({"endTime": str((MARCH_1 + DAY) * 1000)}, "endTime", "milliseconds"),
+    ({"endTime": str(MARCH_1)}, "endTime", "later than startTime"),
+    ({"endTime": str(MARCH_1 - 5)}, "endTime", "later than startTime"),
+    ({"endTime": str(MARCH_1 + 367 * DAY)}, "endTime", "maximum of 366 days"),
+    ({"clientId": "x"}, "clientId", "base-10 integer"),
+    ({"clientId": "0"}, "clientId", "positive department id"),
+    ({"clientId": "999"}, "clientId", "no department has id 999"),
+    ({"clientId": "11"}, "clientId", "no department has id 11"),
+    ({"clientId": "2", "clientIds": "2,3"}, "clientIds", "cannot be combined with clientId"),
+    ({"clientIds": ""}, "clientIds", "at least one id"),
+    ({"clientIds": "2,2"}, "clientIds", "more than once"),
+    ({"clientIds": "2,x"}, "clientIds", "base-10 integer"),
+    ({"clientIds": "2, 3"}, "clientIds", "base-10 integer"),
+    ({"clientIds": "2,999"}, "clientIds", "no department has id 999"),
+    ({"clientIds": "0"}, "clientIds", "positive"),
+    ({"apiKeyId": "5101"}, "apiKeyId", "requires clientId"),
+    ({"apiKeyId": "5101", "clientIds": "2"}, "apiKeyId", "requires clientId"),
+    ({"apiKeyId": "5201", "clientId": "2"}, "apiKeyId", "no API key has id 5201 in department 2"),
+    ({"apiKeyId": "99", "clientId": "2"}, "apiKeyId", "no API key has id 99"),
+    ({"apiKeyId": "0", "clientId": "2"}, "apiKeyId", "positive API key id"),
+    ({"memberUserIds": "424242"}, "memberUserIds", "no member has id 424242"),
+    ({"memberUserIds": "1004", "clientId": "2"}, "memberUserIds", "does not belong to the selected department"),
+    ({"memberUserIds": "2001"}, "memberUserIds", "no member has id 2001"),
+    ({"memberUserIds": "1001,,1002"}, "memberUserIds", "base-10 integer"),
+    ({"memberUserIds": "1001,1001"}, "memberUserIds", "more than once"),
+    ({"maxResults": "0"}, "maxResults", "between 1 and 100"),
+    ({"maxResults": "101"}, "maxResults", "between 1 and 100"),
+    ({"maxResults": "x"}, "maxResults", "base-10 integer"),
+    ({"nextToken": "not-a-token"}, "nextToken", "malformed"),
+    ({"nextToken": "x" * 600}, "nextToken", "longer than 512"),
+]
+
+
 def error_of(r: httpx.Response) -> dict[str, Any]:
     """An error answer's fields, whichever form it came in (gateway XML, gateway JSON, product
     JSON), plus `reason`: the emulator's explanation from the x-emulator-reason header."""

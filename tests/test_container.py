@@ -180,13 +180,9 @@ def test_the_dashboard_works_from_the_image(base_url: str) -> None:
     assert page.status_code == 200 and page.headers["content-type"] == "text/html;charset=utf-8"
     for asset in ("app.js", "sign.js", "chart.js", "style.css"):
         assert httpx.get(f"{base_url}/_emulator/ui/{asset}").status_code == 200, asset
-    from test_ui import ARGS, CHROMIUM, _missing, query_usage
+    from test_ui import ARGS, CHROMIUM, query_usage, require_browser
 
-    missing = _missing()
-    if missing:
-        if os.environ.get("AICONTENT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"AICONTENT_REQUIRE_BROWSER=1 but {missing}", pytrace=False)
-        pytest.skip(missing)
+    require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     netloc = base_url.removeprefix("http://")

@@ -8,54 +8,14 @@ from typing import Any
 import httpx
 import pytest
 from family_helpers import ACTIONS, COST, call, ok
-from helpers import DAY, MARCH_1, error_of
+from helpers import DAY, MARCH_1, SHARED_INVALID, error_of
 
 from emulator.server import Emulator
 
 SPAN = {"startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 GATEWAY_KEYS = ["RequestId", "HostId", "Code", "Message", "Recommend", "reason"]
-MS = str(MARCH_1 * 1000)
 
-# Cases model-detail shares: each must be answered with model-detail's own code and message.
-SHARED = [
-    ({"startTime": "abc"}, "startTime", "base-10 integer"),
-    ({"startTime": "1.5"}, "startTime", "base-10 integer"),
-    ({"startTime": ""}, "startTime", "base-10 integer"),
-    ({"startTime": "+1"}, "startTime", "base-10 integer"),
-    ({"startTime": "-1"}, "startTime", "not negative"),
-    ({"startTime": "99999999999999999999"}, "startTime", "64-bit"),
-    ({"startTime": MS}, "startTime", "milliseconds"),
-    ({"endTime": str((MARCH_1 + DAY) * 1000)}, "endTime", "milliseconds"),
-    ({"endTime": str(MARCH_1)}, "endTime", "later than startTime"),
-    ({"endTime": str(MARCH_1 - 5)}, "endTime", "later than startTime"),
-    ({"endTime": str(MARCH_1 + 367 * DAY)}, "endTime", "maximum of 366 days"),
-    ({"clientId": "x"}, "clientId", "base-10 integer"),
-    ({"clientId": "0"}, "clientId", "positive department id"),
-    ({"clientId": "999"}, "clientId", "no department has id 999"),
-    ({"clientId": "11"}, "clientId", "no department has id 11"),
-    ({"clientId": "2", "clientIds": "2,3"}, "clientIds", "cannot be combined with clientId"),
-    ({"clientIds": ""}, "clientIds", "at least one id"),
-    ({"clientIds": "2,2"}, "clientIds", "more than once"),
-    ({"clientIds": "2,x"}, "clientIds", "base-10 integer"),
-    ({"clientIds": "2, 3"}, "clientIds", "base-10 integer"),
-    ({"clientIds": "2,999"}, "clientIds", "no department has id 999"),
-    ({"clientIds": "0"}, "clientIds", "positive"),
-    ({"apiKeyId": "5101"}, "apiKeyId", "requires clientId"),
-    ({"apiKeyId": "5101", "clientIds": "2"}, "apiKeyId", "requires clientId"),
-    ({"apiKeyId": "5201", "clientId": "2"}, "apiKeyId", "no API key has id 5201 in department 2"),
-    ({"apiKeyId": "99", "clientId": "2"}, "apiKeyId", "no API key has id 99"),
-    ({"apiKeyId": "0", "clientId": "2"}, "apiKeyId", "positive API key id"),
-    ({"memberUserIds": "424242"}, "memberUserIds", "no member has id 424242"),
-    ({"memberUserIds": "1004", "clientId": "2"}, "memberUserIds", "does not belong to the selected department"),
-    ({"memberUserIds": "2001"}, "memberUserIds", "no member has id 2001"),
-    ({"memberUserIds": "1001,,1002"}, "memberUserIds", "base-10 integer"),
-    ({"memberUserIds": "1001,1001"}, "memberUserIds", "more than once"),
-    ({"maxResults": "0"}, "maxResults", "between 1 and 100"),
-    ({"maxResults": "101"}, "maxResults", "between 1 and 100"),
-    ({"maxResults": "x"}, "maxResults", "base-10 integer"),
-    ({"nextToken": "not-a-token"}, "nextToken", "malformed"),
-    ({"nextToken": "x" * 600}, "nextToken", "longer than 512"),
-]
+SHARED = SHARED_INVALID  # the time span, filter and token cases model-detail has too
 MODEL_TYPES = ["", "Chat,,TTS", ",Chat", "Chat,", "Chat1", "Chat TTS", "Chat;TTS", "x" * 65, "Çhat", "chat,Chat",
                "LLM,chat", "vl,ChatMultimodal"]
 OWN = [  # (actions, change, name, reason)

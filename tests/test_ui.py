@@ -46,13 +46,18 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def require_browser() -> None:
+    """Skip without a browser, saying how to get one; fail instead under AICONTENT_REQUIRE_BROWSER=1."""
     missing = _missing()
     if missing:
         if os.environ.get("AICONTENT_REQUIRE_BROWSER") == "1":
             pytest.fail(f"AICONTENT_REQUIRE_BROWSER=1 but {missing}", pytrace=False)
         pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
