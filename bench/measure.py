@@ -80,7 +80,7 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, seconds: float, connections: int, script: str | None = None, env: dict | None = None) -> Load:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,

@@ -15,6 +15,7 @@ alternating A/B/C; the figures of each side are the medians of its rounds. Loopb
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -97,9 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--previous", metavar="REV", help="also measure this git revision of the emulator")
     ap.add_argument("--quick", action="store_true", help="2-second rounds, 3 start-up runs, no RESULTS.md")
     ap.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    ap.add_argument("--only", metavar="REGEX", help="only the scenarios whose name matches (implies no RESULTS.md)")
     args = ap.parse_args(argv)
     if args.quick:
         args.seconds, args.startup_runs = 2, 3
+    if args.only:
+        args.quick = True  # a partial run never replaces the full one in RESULTS.md
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
@@ -120,6 +124,8 @@ def _run(args: argparse.Namespace, previous: Path | None) -> int:
     results: list[tuple[str, dict[str, Load]]] = []
     try:
         for name, path, query in SCENARIOS:
+            if args.only and not re.search(args.only, name):
+                continue
             sides = [s for s in ("emulator", "previous", "baseline") if s in procs
                      and (s != "previous" or path in PREVIOUS_PATHS)]
             runs: dict[str, list[Load]] = {s: [] for s in sides}

@@ -15,9 +15,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from emulator.api.sdk_actions import SDK_VERSION
 from emulator.api.spec import Param
 from emulator.api.table import ACTIONS
 from emulator.settings import ENV_PREFIX, Settings
+
+EMULATED = tuple(a for a in ACTIONS if a.emulated)
 
 SOURCE = {"doc": "[doc]", "sdk": "[sdk]", "choice": "[choice]"}
 
@@ -34,20 +37,32 @@ def settings_table() -> str:
 
 
 def actions_table() -> str:
-    rows = ["| action | path (`/api/v1/modelRouter/open/…`) | SDK method | RAM action | what it answers |",
+    rows = ["| action | method and path (`/api/v1/modelRouter/open/…`) | SDK method | RAM action | what it answers |",
             "|---|---|---|---|---|"]
-    for a in ACTIONS:
+    for a in EMULATED:
         ram = f"`{a.ram_action}`" if a.ram_action else "none [doc]"
-        rows.append(f"| {a.name} | `{a.path}` | `{a.sdk_method}` | {ram} | {a.summary} |")
+        rows.append(f"| {a.name} | `{a.method} {a.path}` | `{a.sdk_method}` | {ram} | {a.summary} |")
+    return "\n".join(rows)
+
+
+def coverage_table() -> str:
+    """Every action of the SDK, emulated or not (as moto's implementation-coverage pages)."""
+    done = len(EMULATED)
+    rows = [f"{done} of the {len(ACTIONS)} actions of the official SDK ({SDK_VERSION}) are emulated; "
+            "every other one answers 501 `NotImplemented` once its path, query and body have been checked.", "",
+            "| | action | method | path (`/api/v1/modelRouter/open/…`) | SDK method |", "|---|---|---|---|---|"]
+    for a in ACTIONS:
+        rows.append(f"| {'✅' if a.emulated else '—'} | {a.name.removeprefix('ModelRouter')} | {a.method} | "
+                    f"`{a.path}` | `{a.sdk_method}` |")
     return "\n".join(rows)
 
 
 def parameters_tables() -> str:
     """One row per parameter as the table states it, with the actions that take it: a parameter
     shared by several actions (the time span, the filters) is one row."""
-    short = {a.name: a.name.removeprefix("ModelRouter") for a in ACTIONS}
+    short = {a.name: a.name.removeprefix("ModelRouter") for a in EMULATED}
     rows: dict[Param, list[str]] = {}
-    for a in ACTIONS:
+    for a in EMULATED:
         for p in a.params:
             rows.setdefault(p, []).append(short[a.name] + (" (required)" if p.required else ""))
     out = ["| parameter | kind | rule | taken by |", "|---|---|---|---|"]
@@ -55,8 +70,9 @@ def parameters_tables() -> str:
         kind = p.kind + (f" 1..{p.high}" if p.kind == "size" else f" ≤ {p.high} chars" if p.kind == "text" else "")
         if p.choices:
             kind += " (" + ", ".join(p.choices) + ")"
-        every = len(takers) == len(ACTIONS)
-        out.append(f"| `{p.name}` {SOURCE[p.source]} | {kind} | {p.description} | "
+        every = len(takers) == len(EMULATED)
+        where = " (path)" if p.location == "path" else ""
+        out.append(f"| `{p.name}`{where} {SOURCE[p.source]} | {kind} | {p.description} | "
                    f"{'every action' if every else ', '.join(takers)} |")
     return "\n".join(out)
 
@@ -73,9 +89,9 @@ def accounts_table() -> str:
         if acct.organization_id is None:  # every action refuses it
             allowed = "nothing (OrgNoExistException)"
         else:
-            names = [a.name.removeprefix("ModelRouter") for a in ACTIONS
+            names = [a.name.removeprefix("ModelRouter") for a in EMULATED
                      if a.ram_action is None or evaluate(acct.policies, a.ram_action, RESOURCE, ctx) == "Allow"]
-            allowed = "every action" if len(names) == len(ACTIONS) else ", ".join(names)
+            allowed = "every emulated action" if len(names) == len(EMULATED) else ", ".join(names)
         org = "none" if acct.organization_id is None else str(acct.organization_id)
         if acct.department_ids is not None:
             org += f", department {', '.join(map(str, acct.department_ids))} only"
@@ -86,7 +102,7 @@ def accounts_table() -> str:
 
 TABLES: dict[str, Callable[[], str]] = {
     "settings": settings_table, "actions": actions_table, "parameters": parameters_tables,
-    "accounts": accounts_table,
+    "accounts": accounts_table, "coverage": coverage_table,
 }
 BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- /generated -->)", re.S)
 

@@ -72,13 +72,15 @@ INVALID_VERSION = _spec(400, "InvalidVersion", "Specified parameter Version is n
 ACTION_NOT_FOUND = _spec(
     404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.", "gateway")
 THROTTLING = _spec(400, "Throttling.User", "Request was denied due to user flow control.", "gateway")
+NOT_IMPLEMENTED = _spec(  # [choice]: an action of the SDK the emulator does not answer yet
+    501, "NotImplemented", "This action is not emulated yet.", "gateway")
 
 CATALOGUE: dict[str, ErrorSpec] = {
     s.code: s
     for s in (
         UNKNOWN_ERROR, PERMISSION_DENIED, ORG_NOT_EXIST, MISSING_PARAMETER, INVALID_PARAMETER,
         INCOMPLETE_SIGNATURE, SIGNATURE_MISMATCH, ACCESS_KEY_NOT_FOUND, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT,
-        NONCE_USED, INVALID_ACTION, INVALID_VERSION, ACTION_NOT_FOUND, THROTTLING,
+        NONCE_USED, INVALID_ACTION, INVALID_VERSION, ACTION_NOT_FOUND, THROTTLING, NOT_IMPLEMENTED,
     )
 }
 
@@ -107,3 +109,9 @@ def not_found(method: str, path: str) -> ApiError:
 def rejected(spec: ErrorSpec, reason: str) -> ApiError:
     """An error with the real fixed text and the emulator's reason beside it."""
     return ApiError(spec, reason=reason)
+
+
+def not_implemented(action: str) -> ApiError:
+    return ApiError(NOT_IMPLEMENTED, f"{action} is not emulated yet",
+                    reason=f"{action} is declared by the official SDK but not emulated yet: the README's coverage "
+                           "table lists the actions that are")

@@ -9,7 +9,6 @@ it to the started settings.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -17,26 +16,26 @@ import random
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from emulator import errors, render
-from emulator.api import parsing
+from emulator.api import bodies, parsing
 from emulator.api.call import Call
-from emulator.api.spec import VERSION
-from emulator.api.table import BY_PATH
+from emulator.api.resolve import Resolution, resolve
+from emulator.api.spec import VERSION, Action, Limits
+from emulator.api.table import ROUTER
+from emulator.api.world import Forms, World
 from emulator.auth.accounts import AccountBook, load_accounts
 from emulator.auth.authenticate import authenticate, claimed_access_key
 from emulator.auth.nonces import NonceCache
-from emulator.auth.permission import check_action, check_scope, organization_of, scope_bytes, visible_departments
+from emulator.auth.permission import check_action, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
-from emulator.domain import query
 from emulator.domain.aggregate import Aggregator
 from emulator.domain.clock import DataClock
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
 from emulator.domain.query import DataState
-from emulator.domain.scenario import ApiKey, Scenario, ScenarioError, load_scenario
+from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
 from emulator.domain.timeline import DAY
 from emulator.domain.tokens import PageTokens
 from emulator.domain.usage import UsageGenerator, check_capacity
@@ -46,6 +45,8 @@ from emulator.harness.journal import Journal, JournalEntry
 from emulator.settings import FORMS, Settings
 from emulator.validation import FieldError
 from emulator.wire import WireRequest
+
+__all__ = ["Forms", "Reply", "Service", "new_request_id"]
 
 UNEXPECTED_KEPT = 20  # tracebacks of our own bugs kept for the pytest plugin (the newest)
 log = logging.getLogger("emulator")
@@ -59,22 +60,6 @@ def new_request_id() -> str:
     """A request id in the service's form, 592A27EF-26D3-1434-98C1-97AD63337852: random, never data."""
     h = f"{_ids.getrandbits(128):032X}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-@dataclass(frozen=True)
-class Forms:
-    """The forms of the unknowns in force (settings `FORMS`), switchable at run time."""
-
-    product_errors: str
-    values_encoding: str
-    empty_buckets: str
-
-    @classmethod
-    def of(cls, settings: Settings) -> Forms:
-        return cls(**{name: getattr(settings, name) for name in FORMS})
-
-    def public(self) -> dict[str, str]:
-        return dataclasses.asdict(self)
 
 
 class Reply(NamedTuple):  # a tuple: made on every request, cheaply
@@ -102,7 +87,9 @@ class Service:
         self.figures = Figures(self.usage)
         self.aggregate = Aggregator(self.figures)
         self.events = self._fixture_events()
-        self.forms = Forms.of(settings)
+        self.limits = Limits(settings.max_span_days)
+        self.world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
+                           settings.hourly_max_days)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
 
     def _fixture_events(self) -> EventBook:
@@ -123,21 +110,20 @@ class Service:
         self.unexpected.clear()
         self.clock.reset()
         self.events.reset()
-        self.forms = Forms.of(self.settings)
+        self.world = self.world.with_forms(Forms.of(self.settings))
+
+    @property
+    def forms(self) -> Forms:
+        return self.world.forms
 
     def data_state(self) -> DataState:
         """The clock's cutoff, the events and the empty-bucket form, taken once for a request."""
         return DataState(self.clock.cutoff(), self.events.events, self.forms.empty_buckets == "omit")
 
     def set_forms(self, **changes: str) -> Forms:
-        """Switch forms of the unknowns for this process; an unknown name or form raises ValueError."""
-        for name, value in changes.items():
-            if name not in FORMS:
-                raise FieldError(name, f"is not a form that can be switched at run time; those are {', '.join(FORMS)}")
-            if value not in FORMS[name]:
-                raise FieldError(name, f"must be one of {', '.join(FORMS[name])}, got {value!r}")
-        self.forms = dataclasses.replace(self.forms, **changes)
-        return self.forms
+        """Switch forms of the unknowns; an unknown name or form raises FieldError, changing nothing."""
+        self.world = self.world.with_forms(self.world.forms.replaced(**changes))
+        return self.world.forms
 
     def effective_config(self) -> dict[str, Any]:
         """The settings with what was switched at run time in force (`GET /_emulator/config`)."""
@@ -153,8 +139,10 @@ class Service:
         arrived = dt.datetime.now(dt.UTC)
         request_id = new_request_id()
         access_key = claimed_access_key(req)  # unverified: for fault rules and the journal
+        action: Action | None = None
         try:
-            body = await self._pipeline(req, request_id, arrived, access_key)
+            action, path_args = ROUTER.match(req.method, req.path, req.raw_path)
+            body = await self._pipeline(req, action, path_args, request_id, arrived, access_key)
             reply = Reply(200, body, request_id)
         except ApiError as err:
             reply = self._error_reply(err, req, request_id)
@@ -165,7 +153,8 @@ class Service:
                                       request_id)
         self.journal.record(JournalEntry.bounded(
             arrived.timestamp(), req.method, req.path, req.raw_query, access_key, reply.status, reply.error_code,
-            request_id, round((time.perf_counter() - started) * 1000, 3), reply.reason))
+            request_id, round((time.perf_counter() - started) * 1000, 3), reply.reason,
+            action.name if action is not None else None))
         return reply
 
     def _error_reply(self, err: ApiError, req: WireRequest, request_id: str) -> Reply:
@@ -173,29 +162,30 @@ class Service:
         body, content_type = render.error(err, request_id, self.settings.host_id, xml, self.forms.product_errors)
         return Reply(err.status, body, request_id, content_type, err.code, err.reason, err.retry_after_ms)
 
-    async def _pipeline(self, req: WireRequest, request_id: str, now: dt.datetime, access_key: str | None) -> bytes:
+    async def _pipeline(self, req: WireRequest, action: Action, path_args: tuple[str, ...], request_id: str,
+                        now: dt.datetime, access_key: str | None) -> bytes:
         # The order of checks, written once for every action of the table:
-        #  1. routing: a path of the action table and GET, else 404 InvalidAction.NotFound
-        #  2. x-acs-action / x-acs-version, when sent, must name the path's action and this version
+        #  1. routing: a method and path template of the action table, else 404 InvalidAction.NotFound
+        #     (done by the caller, so that the journal names the action)
+        #  2. x-acs-action / x-acs-version, when sent, must name the routed action and this version
         #  3. injected faults (header or rule), after an optional delay
         #  4. authentication: the auth mode, then the signature checks (auth/authenticate.py)
-        #  5. parameter syntax (api/parsing.py, from the action's table entry)
+        #  5. syntax: path parameters, query parameters and their rules (api/parsing.py), the JSON
+        #     body of a write (api/bodies.py); an action not emulated yet stops here: 501
         #  6. organisation of the caller: OrgNoExistException
         #  7. RAM policy for the action, where it has one: DeniedException
-        #  8. existence of model, departments, members and key in the caller's organisation
-        #  9. department scope of the caller: DeniedException
-        # 10. the page token, bound to action, query and scope; then the action's answer
-        action = BY_PATH.get(req.path)
-        if action is None or req.method != "GET":
-            raise errors.not_found(req.method, req.path)
+        #  8. what the parameters name in the caller's organisation (api/resolve.py), and the
+        #     department scope of the caller: InvalidParameter, DeniedException
+        #  9. the page token, bound to action, query and scope; then the action's answer
         named, version = req.header("x-acs-action"), req.header("x-acs-version")
         if named is not None and named != action.name:
             raise errors.rejected(errors.INVALID_ACTION,
-                                  f"x-acs-action is {errors.echo(named)}; {action.full_path} is {action.name}")
+                                  f"x-acs-action is {errors.echo(named)}; {req.method} {errors.echo(req.path)} is "
+                                  f"{action.name}")
         if version is not None and version != VERSION:
             raise errors.rejected(errors.INVALID_VERSION,
                                   f"x-acs-version is {errors.echo(version)}; this API is version {VERSION}")
-        injection = self.faults.injection_for(req, access_key)
+        injection = self.faults.injection_for(req, access_key, action.name)
         if injection is not None:
             if injection.delay_ms:
                 await asyncio.sleep(injection.delay_ms / 1000)
@@ -204,24 +194,22 @@ class Service:
         settings = self.settings
         account = authenticate(req, settings.auth, self.accounts, self.nonces, now,
                                settings.clock_skew_minutes, settings.nonce_ttl_minutes)
-        args = parsing.parse(action, req.query, settings.max_span_days)
-        org = organization_of(account, self.scenario)
+        args = parsing.parse(action, req.query, self.limits, path_args)
+        body = bodies.read(action, req.body, req.header("content-type"), req.body_size) \
+            if action.method != "GET" else None
+        if action.answer is None:
+            raise errors.not_implemented(action.name)
+        world = self.world
+        org = organization_of(account, world.scenario)
         if action.ram_action is not None:
             check_action(account, action.ram_action, RequestContext(req.client_ip, req.secure, now))
-        if "modelId" in args:
-            query.model_of(self.scenario, args["modelId"])
-        visible = visible_departments(account, org)
-        keys: tuple[ApiKey, ...] = ()
-        if action.filters:
-            filters = query.Filters.of(args)
-            keys = query.select_keys(self.scenario, org, visible, filters)
-            check_scope(account, filters)
-        fingerprint = self.tokens.fingerprint(scope_bytes(account, org), parsing.canonical(action, args))
+        found = resolve(action, Resolution(world, account, org, visible_departments(account, org), args))
+        fingerprint = world.tokens.fingerprint(scope_bytes(account, org), parsing.canonical(action, args))
         paging = parsing.paging(action, args)
         if paging.token_style:
-            offset = self.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
+            offset = world.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
         else:
             offset = (paging.page - 1) * (paging.size or 0)
-        call = Call(action, args, request_id, account, org, keys, visible, self.data_state(), paging, offset,
-                    fingerprint, self)
+        call = Call(action, args, request_id, account, org, found.keys, found.visible, self.data_state(), paging,
+                    offset, fingerprint, world, found.entities, body)
         return action.answer(call)

@@ -17,10 +17,11 @@ M = TypeVar("M", bound=BaseModel)
 class FieldError(ValueError):
     """An input the emulator cannot apply: `field` is where (dotted, wire names), `reason` why."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: str, missing: bool = False) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.missing = missing  # a required field is absent (the API answers MissingParameter)
 
 
 class Oversized(str):
@@ -43,9 +44,9 @@ def validate(model: type[M], data: Any) -> M:
             reason = "is a number with too many digits"
         elif first["type"] == "extra_forbidden":
             reason = f"is not a known field (known: {', '.join(_fields(model, first['loc'][:-1]))})"
-        elif "secret" not in field.lower() and _shown(first.get("input")) is not None:
+        elif "secret" not in field.lower() and first["type"] != "missing" and _shown(first.get("input")) is not None:
             reason = f"{reason.rstrip('.')} (got {_shown(first.get('input'))})"
-        raise FieldError(field, reason.rstrip(".")) from None
+        raise FieldError(field, reason.rstrip("."), missing=first["type"] == "missing") from None
     except RecursionError:  # a Python caller's self-referencing or very deep structure
         raise FieldError("body", "nests too deeply") from None
 

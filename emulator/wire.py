@@ -6,6 +6,8 @@ read it. Query pairs are kept in order and decoded once, strictly (invalid UTF-8
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
@@ -20,15 +22,30 @@ class WireRequest:
     raw_path: str  # as sent
     raw_query: str  # as sent: the bytes of the query string, decoded as latin-1
     headers: list[tuple[str, str]]  # lower-case names, in order
-    body: bytes = b""
+    body: bytes = b""  # as much of the body as the web layer keeps (its bound)
     client_ip: str = ""
     secure: bool = False
+    body_size: int = -1  # bytes received; -1: len(body)
+    body_digests: tuple[str, str] | None = None  # (hex SHA-256, base64 MD5) of every byte received,
+    # when more than `body` was
     _query: list[tuple[str, str]] | None = field(default=None, repr=False)
     _index: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for k, v in self.headers:
             self._index.setdefault(k, []).append(v)
+        if self.body_size < 0:
+            self.body_size = len(self.body)
+
+    def body_digest(self) -> str:
+        """Hex SHA-256 of the whole body as received (what x-acs-content-sha256 must be)."""
+        return self.body_digests[0] if self.body_digests else hashlib.sha256(self.body).hexdigest()
+
+    def body_md5(self) -> str:
+        """Base64 MD5 of the whole body as received (what a Content-MD5 must be)."""
+        if self.body_digests:
+            return self.body_digests[1]
+        return base64.b64encode(hashlib.md5(self.body, usedforsecurity=False).digest()).decode()
 
     def header(self, name: str) -> str | None:
         """The header's value; several values are joined with ',' as HTTP allows."""

@@ -16,11 +16,11 @@ ACTION, VERSION = "ModelRouterQueryCostModelDetail", "20240611"
 
 def acs3_headers(method: str, host: str, path: str, query: dict[str, str], ak: str, secret: str,
                  body: bytes = b"", when: dt.datetime | None = None, nonce: str | None = None,
-                 extra: dict[str, str] | None = None) -> dict[str, str]:
+                 extra: dict[str, str] | None = None, action: str = ACTION) -> dict[str, str]:
     when = when or dt.datetime.now(dt.UTC)
     headers = {
         "host": host,
-        "x-acs-action": ACTION,
+        "x-acs-action": action,
         "x-acs-version": VERSION,
         "x-acs-date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
@@ -39,19 +39,24 @@ def acs3_headers(method: str, host: str, path: str, query: dict[str, str], ak: s
 
 
 def roa_headers(method: str, path: str, query: dict[str, str], ak: str, secret: str,
-                date: str | None = None, nonce: str | None = None) -> dict[str, str]:
+                date: str | None = None, nonce: str | None = None, action: str = ACTION,
+                content_type: str = "", content_md5: str = "") -> dict[str, str]:
     headers = {
         "accept": "application/json",
         "date": date or formatdate(usegmt=True),
         "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
         "x-acs-signature-method": "HMAC-SHA1",
         "x-acs-signature-version": "1.0",
-        "x-acs-action": ACTION,
+        "x-acs-action": action,
         "x-acs-version": VERSION,
     }
+    if content_type:
+        headers["content-type"] = content_type
+    if content_md5:
+        headers["content-md5"] = content_md5
     acs = "".join(f"{k}:{headers[k]}\n" for k in sorted(k for k in headers if k.startswith("x-acs-")))
     resource = path + ("?" + "&".join(k if v == "" else f"{k}={v}" for k, v in sorted(query.items())) if query else "")
-    to_sign = f"{method}\n{headers['accept']}\n\n\n{headers['date']}\n{acs}{resource}"
+    to_sign = f"{method}\n{headers['accept']}\n{content_md5}\n{content_type}\n{headers['date']}\n{acs}{resource}"
     signature = base64.b64encode(hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
     headers["Authorization"] = f"acs {ak}:{signature}"
     return headers

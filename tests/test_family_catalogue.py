@@ -113,14 +113,14 @@ def resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_action_at_its_path_with_the_sdks_parameters(document: dict[str, Any]) -> None:
-    from emulator.api.table import BY_PATH
+    from emulator.api.table import BY_NAME
 
     requests = {**{n: REQUESTS[n][0] for n in NEW}, "detail": sdk_models.ModelRouterQueryCostModelDetailRequest}
     for short, (action, path) in ACTIONS.items():
         op = document["paths"][path]["get"]
-        assert op["operationId"] == action and list(document["paths"][path]) == ["get"]
+        assert op["operationId"] == action
         names = [p["name"] for p in op["parameters"]]
-        assert names == [p.name for p in BY_PATH[path].params]  # the action table's, in its order
+        assert names == [p.name for p in BY_NAME[action].params]  # the action table's, in its order
         assert sorted(names) == sorted(wire_names(requests[short])), short  # and exactly the SDK's
         assert all(p["in"] == "query" and p["description"] for p in op["parameters"])
         required = sorted(p["name"] for p in op["parameters"] if p["required"])

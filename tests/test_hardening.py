@@ -26,6 +26,7 @@ from signer import acs3_headers
 import emulator.service
 from emulator.api.model_detail import ACTION as MODEL_DETAIL
 from emulator.api.parsing import parse
+from emulator.api.spec import Limits
 from emulator.auth.accounts import load_accounts
 from emulator.auth.authenticate import authenticate
 from emulator.auth.nonces import NonceCache
@@ -122,7 +123,7 @@ def id_list_check(name: str) -> Callable[[int], Callable[[], Any]]:
 
         def work() -> None:
             with pytest.raises(ApiError):
-                parse(MODEL_DETAIL, [*QUERY.items(), (name, ids)], 366)
+                parse(MODEL_DETAIL, [*QUERY.items(), (name, ids)], Limits(366))
         return work
     return make
 
@@ -133,7 +134,8 @@ def test_a_repeated_id_is_found_in_linear_time_and_named(name: str) -> None:
     ratio = growth(id_list_check(name), 3_000)
     assert ratio < LINEAR, f"4x the ids took {ratio:.1f}x the time"
     with pytest.raises(ApiError) as info:
-        parse(MODEL_DETAIL, [*QUERY.items(), (name, ",".join(str(i) for i in [*range(1, 12_001), 12_000]))], 366)
+        parse(MODEL_DETAIL, [*QUERY.items(), (name, ",".join(str(i) for i in [*range(1, 12_001), 12_000]))],
+              Limits(366))
     message = info.value.message
     assert info.value.code == "InvalidParameter"
     assert f'"{name}"' in message and "lists id 12000 more than once" in message
@@ -335,6 +337,6 @@ def test_model_type_lists_cost_linear_time() -> None:
 
     def cost(n: int) -> float:
         pairs = [("startTime", "1709222400"), ("endTime", "1709308800"), ("modelTypes", names(n))]
-        return best_time(lambda: parse(OVERVIEW, pairs, 366))
+        return best_time(lambda: parse(OVERVIEW, pairs, Limits(366)))
 
     assert cost(16_000) / cost(4_000) < 8

@@ -254,13 +254,15 @@ def test_fault_rule_added_and_removed_in_the_page(page: Any, target: Target, sho
     page.select_option("#f-code", "Throttling.User")
     page.fill("#f-query", "modelId=3")
     page.select_option("#f-ak", ADMIN[0])
+    page.select_option("#f-action", "ModelRouterQueryCostModelDetail")
     page.click("#f-add")
     row = page.locator("[data-testid=fault-row]")
     expect(row).to_have_count(1)
     expect(page.locator("#f-error")).to_be_hidden()
     rules = target.http.get("/_emulator/faults").json()
-    assert [(r["code"], r["match"]) for r in rules] == [("Throttling.User", {"query": {"modelId": "3"},
-                                                                             "accessKeyId": ADMIN[0]})]
+    assert [(r["code"], r["match"]) for r in rules] == [("Throttling.User", {
+        "action": "ModelRouterQueryCostModelDetail", "method": None, "query": {"modelId": "3"},
+        "accessKeyId": ADMIN[0]})]
     with pytest.raises(ClientException) as info:
         target.sdk().model_router_query_cost_model_detail(request)
     assert info.value.code == "Throttling.User"

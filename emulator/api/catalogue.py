@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from emulator.api import text
+from emulator.api import reply
 from emulator.api.call import Call
 from emulator.domain.scenario import Department, Model
 from emulator.render import dumps
@@ -33,7 +33,7 @@ def _page(call: Call, items: list[str]) -> tuple[str, int]:
 def tabs(call: Call) -> bytes:
     items = [dumps({"key": key, "label": label, "modelTypes": list(types)}).decode() for key, label, types in TABS]
     data, count = _page(call, items)
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(len(items)))
+    return reply.body(call.request_id, data, call.paging.size or count, call.next_token(len(items)))
 
 
 def _uuid(seed: int, dep_id: int) -> str:
@@ -43,7 +43,7 @@ def _uuid(seed: int, dep_id: int) -> str:
 def client_tree(call: Call) -> bytes:
     """The departments the caller may see, as a forest: a department whose parent the caller
     cannot see is a root."""
-    scenario = call.service.scenario
+    scenario = call.world.scenario
     visible = set(call.visible)
     allowed = ",".join(str(m) for m in scenario.models)
     below: dict[int, list[Department]] = {}  # visible departments by parent: one pass
@@ -64,7 +64,7 @@ def client_tree(call: Call) -> bytes:
              if d in visible and scenario.departments[d].parent_id not in visible]
     items = [dumps(node(d, 1)).decode() for d in roots]
     data, count = _page(call, items)
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(len(items)))
+    return reply.body(call.request_id, data, call.paging.size or count, call.next_token(len(items)))
 
 
 def _model_dto(m: Model) -> dict[str, Any]:
@@ -89,4 +89,4 @@ def model_list(call: Call) -> bytes:
     next_token = call.next_token(len(items))
     data = (f'{{"list":{listed},"maxResults":"{size}","nextToken":"{next_token}",'
             f'"page":{call.legacy_page},"pageSize":{size},"total":"{len(items)}"}}')
-    return text.body(call.request_id, data, size, None)
+    return reply.body(call.request_id, data, size, None)

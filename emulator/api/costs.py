@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from emulator import errors
-from emulator.api import text
+from emulator.api import reply, text
 from emulator.api.call import Call
+from emulator.api.spec import Limits
 from emulator.domain.aggregate import AMOUNT, LANES, PRESENCE, UNION, settled_rows, union_keys
 from emulator.domain.scenario import Model
 from emulator.domain.timeline import DAY, Timeline
@@ -21,7 +22,7 @@ HOURLY_MAX_DAYS = 31  # the longest span trend answers hourly when asked to ([ch
 
 
 def _totals(call: Call, models: list[Model], timeline: Timeline) -> list[list[int]]:
-    agg, keys, state = call.service.aggregate, call.keys, call.state
+    agg, keys, state = call.world.aggregate, call.keys, call.state
     return [agg.totals(m, keys, timeline, state) for m in models]
 
 
@@ -37,10 +38,10 @@ def overview(call: Call) -> bytes:
     data = ",".join(f'{{"key":"{k}","label":{text.quoted(text.column(k).label)},'
                     f'"unit":{text.quoted(text.column(k).unit)},"value":{v}}}'
                     for k, v in items[first: first + count])
-    return text.body(call.request_id, f"[{data}]", call.paging.size or count, call.next_token(len(items)))
+    return reply.body(call.request_id, f"[{data}]", call.paging.size or count, call.next_token(len(items)))
 
 
-def trend_rule(args: dict[str, Any]) -> None:
+def trend_rule(args: dict[str, Any], limits: Limits) -> None:
     """An asked hourly granularity covers at most HOURLY_MAX_DAYS (judged with the other request checks)."""
     if args.get("granularity") == "hourly" and args["endTime"] - args["startTime"] > HOURLY_MAX_DAYS * DAY:
         raise errors.invalid_parameter("granularity", f"hourly covers at most {HOURLY_MAX_DAYS} days; "
@@ -58,7 +59,7 @@ def _points(call: Call, timeline: Timeline) -> tuple[list[Model], list[int], lis
     """(M, the page's rows summed over M in the shared layout, their bucket starts, the number
     of rows listed: every bucket, or those with usage (empty_buckets=omit), the whole amount)."""
     models = tuple(call.models())
-    flat = call.service.aggregate.combined(models, call.keys, timeline, call.state)
+    flat = call.world.aggregate.combined(models, call.keys, timeline, call.state)
     whole = sum(flat[AMOUNT::LANES])
     listed = list(range(timeline.total))
     if call.state.omit_empty:
@@ -79,14 +80,14 @@ def trend(call: Call) -> bytes:
     whole_span = settled_rows(timeline, call.state) == timeline.total
     key = (tuple(call.models()), call.keys, timeline, call.state.events, call.state.omit_empty,
            call.double_encoded, call.offset, call.paging.size)
-    kept = call.service.aggregate.texts
+    kept = call.world.aggregate.texts
     found = kept.get(key) if whole_span else None
     if found is None:
         found = _trend_data(call, timeline)
         if whole_span:
             kept.put(key, found)
     data, count, listed = found
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(listed))
+    return reply.body(call.request_id, data, call.paging.size or count, call.next_token(listed))
 
 
 def _trend_data(call: Call, timeline: Timeline) -> tuple[bytes, int, int]:
@@ -106,7 +107,7 @@ def bill_summary(call: Call) -> bytes:
     _, flat, stamps, listed, total = _points(call, timeline)
     points = text.amounts(flat, stamps, AMOUNT)
     data = f'{{"points":[{points}],"totalAmount":{text.amount(total)}}}'
-    return text.body(call.request_id, data, call.paging.size or len(stamps), call.next_token(listed))
+    return reply.body(call.request_id, data, call.paging.size or len(stamps), call.next_token(listed))
 
 
 def model_list(call: Call) -> bytes:
@@ -125,4 +126,4 @@ def model_list(call: Call) -> bytes:
                    f'"modelName":{text.quoted(model.name)},"values":{values}}}')
     data = (f'{{"columns":{text.metric_defs(keys)},"idField":"model_id","nameField":"model_name",'
             f'"rows":[{",".join(out)}]}}')
-    return text.body(call.request_id, data, call.paging.size or count, call.next_token(len(rows)))
+    return reply.body(call.request_id, data, call.paging.size or count, call.next_token(len(rows)))

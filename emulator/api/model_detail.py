@@ -20,10 +20,9 @@ SCHEMAS = {
 
 
 def answer(call: Call) -> bytes:
-    service = call.service
-    model = service.scenario.models[call.args["modelId"]]
+    model = call.resolved["modelId"]
     size = call.paging.size or call.action.legacy_default_size
-    page = query.page(service.figures, call.state, model, call.keys, call.timeline(), call.offset, size)
+    page = query.page(call.world.figures, call.state, model, call.keys, call.timeline(), call.offset, size)
     return render.success(page, call.request_id, call.legacy_page, size, size, call.next_token(page.total),
                           call.double_encoded)
 
@@ -38,7 +37,8 @@ ACTION = Action(
     answer=answer,
     default_size=20,
     params=(
-        Param("modelId", "model", "The model; must be one of the catalogue.", required=True, source="doc"),
+        Param("modelId", "model", "The model; must be one of the catalogue.", required=True, source="doc",
+              resolve="model"),
         *TIME,
         *FILTERS,
         Param("page", "page", "Page number (legacy), default 1.", source="doc"),

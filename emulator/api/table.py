@@ -1,13 +1,20 @@
-"""The action table: every emulated action of the product, each stated once (`Action`).
+"""The action table: every action of the SDK, each stated once (`Action`).
 
-Routing, parameter parsing, the RAM check, the OpenAPI document and the README's parameter
-tables are all derived from it.
+The emulated ones are written here with their rules and answers; every other one is declared
+from the SDK's own declaration (`sdk_actions.py`), its parameters and body read by their types,
+and answered 501 NotImplemented. Routing, parsing, the RAM check, the OpenAPI document, the
+README's tables and its coverage table are all derived from `ACTIONS`.
 """
 
 from __future__ import annotations
 
-from emulator.api import catalogue, costs, model_detail
+import dataclasses
+
+from emulator.api import catalogue, costs, kinds, model_detail
 from emulator.api.family_schemas import SCHEMAS
+from emulator.api.routing import Router
+from emulator.api.sdk_actions import ACTIONS as SDK_ACTIONS
+from emulator.api.sdkspec import SdkAction
 from emulator.api.spec import (
     FILTERS,
     GRANULARITY_AUTO,
@@ -66,7 +73,7 @@ BILL_SUMMARY = Action(
     sdk_method="model_router_get_billing_bill_summary", answer=costs.bill_summary,
     response="BillSummaryResponse",
     schemas=_schemas("BillingBillSummaryPointDTO", "BillingBillSummaryRespDTO", "BillSummaryResponse"),
-    params=(*TIME, *FILTERS, Param("modelId", "model", "One model; absent: every model."), MODEL_TYPES,
+    params=(*TIME, *FILTERS, Param("modelId", "model", "One model; absent: every model.", resolve="model"), MODEL_TYPES,
             *TOKEN_PAGING),
 )
 CLIENT_TREE = Action(
@@ -95,7 +102,55 @@ MODEL_LIST = Action(
     ),
 )
 
-ACTIONS: tuple[Action, ...] = (
+EMULATED: tuple[Action, ...] = (
     model_detail.ACTION, OVERVIEW, TREND, COST_MODELS, TABS, BILL_SUMMARY, CLIENT_TREE, MODEL_LIST,
 )
-BY_PATH: dict[str, Action] = {a.full_path: a for a in ACTIONS}
+
+
+# -- every other action of the SDK: declared from the SDK, answered 501 NotImplemented ------------
+QUERY_KINDS = {"int": "int64", "str": "text", "bool": "bool"}
+QUERY_TEXT = 1024  # characters of a string parameter of an action not emulated yet
+
+
+# What the id after each literal segment names, for messages ("must be a positive member id").
+NOUNS = {"clients": "department", "members": "member", "apikeys": "API key", "models": "model", "users": "user",
+         "conversations": "conversation", "rules": "billing rule", "model-groups": "model group"}
+
+
+def _path_param(path: str, name: str) -> Param:
+    if name == "groupId":  # model group ids are strings ("mg_xxx") [sdk]
+        return Param(name, "text", "The model group's id.", required=True, high=128, location="path")
+    before = path.split("{" + name + "}")[0].rstrip("/").rsplit("/", 1)[-1]
+    noun = NOUNS.get(before, kinds.noun(name) or "object")
+    return Param(name, "id", f"The {noun}'s id.", required=True, location="path", noun=noun)
+
+
+def declared(sdk: SdkAction) -> Action:
+    """An action as the SDK declares it: its parameters read by type, its body by the SDK's fields."""
+    params = tuple(_path_param(sdk.path, n) for n in sdk.path_params) + tuple(
+        Param(f.name, QUERY_KINDS[f.type], f.doc, required=f.required, high=QUERY_TEXT) for f in sdk.query)
+    return Action(name=sdk.name, path=sdk.path, method=sdk.method,  # type: ignore[arg-type]
+                  summary="Not emulated yet", params=params, sdk_method=sdk.sdk_method, body_fields=sdk.body,
+                  any_body=sdk.any_body)
+
+
+def _table() -> tuple[Action, ...]:
+    emulated = {a.name: a for a in EMULATED}
+    out = []
+    for sdk in SDK_ACTIONS:
+        action = emulated.pop(sdk.name, None)
+        if action is None:
+            out.append(declared(sdk))
+            continue
+        if (action.method, action.path, action.sdk_method) != (sdk.method, sdk.path, sdk.sdk_method):
+            raise ValueError(f"{action.name}: the table says {action.method} {action.path} "
+                             f"({action.sdk_method}), the SDK {sdk.method} {sdk.path} ({sdk.sdk_method})")
+        out.append(action if action.body_fields or not sdk.body else dataclasses.replace(action, body_fields=sdk.body))
+    if emulated:
+        raise ValueError(f"actions the SDK does not have: {', '.join(emulated)}")
+    return tuple(out)
+
+
+ACTIONS: tuple[Action, ...] = _table()  # every action of the SDK, by name
+BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
+ROUTER = Router(ACTIONS)

@@ -70,15 +70,6 @@ def amounts(flat: list[int], stamps: list[int], amount_lane: int) -> str:
                     for ts, m in zip(stamps, flat[amount_lane::LANES]))
 
 
-def body(request_id: str, data: str | bytes, max_results: int | None, next_token: str | None) -> bytes:
-    """A success body around the JSON text of `data`; the top-level paging fields where the SDK
-    declares them (None: absent)."""
-    tail = "" if max_results is None else f',"maxResults":{max_results}'
-    tail += "" if next_token is None else f',"nextToken":"{next_token}"'
-    head = f'{{"requestId":"{request_id}","success":true,"httpStatusCode":200,"data":'
-    return b"".join((head.encode(), data if isinstance(data, bytes) else data.encode(), tail.encode(), b"}"))
-
-
 @cache
 def metric_defs(keys: tuple[str, ...]) -> str:
     return dumps([column(k).as_dict() for k in keys]).decode()

@@ -50,3 +50,11 @@ def check_scope(account: Account, sel: Filters) -> None:
 def scope_bytes(account: Account, org: Organization) -> bytes:
     """What page tokens bind besides the query: the organisation and the visible departments."""
     return f"{org.id}|{','.join(map(str, visible_departments(account, org)))}".encode()
+
+
+def department_in_scope(account: Account, department_id: int) -> None:
+    """A department-scoped account may name only its own departments (a path's department id)."""
+    if account.department_ids is not None and department_id not in account.department_ids:
+        raise errors.rejected(errors.PERMISSION_DENIED,
+                              f"department {department_id} is outside the scope of {account.name} "
+                              f"(departments {', '.join(map(str, account.department_ids))})")

@@ -7,7 +7,8 @@ received* and compare in constant time. Secrets are never logged or put in a mes
   Signature=hex`, over method, path, the canonical query (sorted, values percent-encoded),
   the signed headers, and the body's SHA-256 (`x-acs-content-sha256`).
 - ROA v2 (`signature_algorithm="v2"`): `acs AK:base64(HMAC-SHA1)` over method, accept,
-  content-md5, content-type, date, every `x-acs-*` header, and path?sorted raw query.
+  content-md5, content-type, date, every `x-acs-*` header, and path?sorted raw query. The body
+  itself is covered only through a Content-MD5, which must then be its MD5 (the SDK sends none).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def verify_signature(req: WireRequest, claim: Claim, secret: str) -> None:
     (and, for ACS3, canonical request) after the gateway's sentence, as the real gateway does."""
     mismatch = errors.SIGNATURE_MISMATCH.message
     if claim.scheme == ACS3:
-        body_hash = hashlib.sha256(req.body).hexdigest()
+        body_hash = req.body_digest()
         sent = (req.header("x-acs-content-sha256") or "").encode("latin-1")  # as received: any byte
         if not hmac.compare_digest(body_hash.encode(), sent):
             raise errors.rejected(errors.SIGNATURE_MISMATCH, "x-acs-content-sha256 is not the SHA-256 of the "
@@ -159,6 +160,10 @@ def verify_signature(req: WireRequest, claim: Claim, secret: str) -> None:
         expected = hmac.new(secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
         message = f"{mismatch} server StringToSign is [{to_sign}] server CanonicalRequest is [{canonical}]"
     else:
+        md5 = req.header("content-md5")
+        if md5 is not None and not hmac.compare_digest(md5.strip().encode("latin-1"), req.body_md5().encode()):
+            raise errors.rejected(errors.SIGNATURE_MISMATCH, "Content-MD5 is not the MD5 of the request body, "
+                                  f"{req.body_md5()}")
         to_sign = roa_string_to_sign(req)
         expected = base64.b64encode(hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
         message = f"{mismatch} server StringToSign is [{to_sign}]"

@@ -25,13 +25,21 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(raw: bytes) -> Any:
-    if len(raw) > MAX_BODY:
-        raise FieldError("body", f"is {len(raw)} bytes, more than the {MAX_BODY} the control API reads")
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text[:24]} is beyond the range of a number")
+    return value
+
+
+def parse_json(raw: bytes, limit: int = MAX_BODY, what: str = "the control API") -> Any:
+    """JSON with bounded integers, finite numbers and a bounded depth; FieldError("body") otherwise."""
+    if len(raw) > limit:
+        raise FieldError("body", f"is {len(raw)} bytes, more than the {limit} {what} reads")
     try:
-        return json.loads(raw, parse_int=_bounded_int, parse_constant=_no_constant)
+        return json.loads(raw, parse_int=_bounded_int, parse_float=_finite, parse_constant=_no_constant)
     except RecursionError:
-        raise FieldError("body", "nests too deeply to be a control request") from None
+        raise FieldError("body", "nests too deeply") from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise FieldError("body", f"is not valid JSON ({exc})") from None
 

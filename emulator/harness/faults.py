@@ -2,7 +2,7 @@
 
 Two ways in: request headers (`x-emulator-fault: <code>`, `x-emulator-delay-ms: N`,
 `x-emulator-retry-after-ms: N`), or rules (`FaultRuleSpec`, posted to `/_emulator/faults` or
-given to `Emulator.faults.add`) that match requests by query values and AccessKey id, fire a
+given to `Emulator.faults.add`) that match requests by action, method, query values and AccessKey id, fire a
 number of times or at a seeded rate, and may add a delay. The error bodies are the catalogue's own.
 """
 
@@ -42,10 +42,29 @@ def _known_code(code: str) -> str:
     return code
 
 
+def _known_action(name: str) -> str:
+    from emulator.api.table import BY_NAME  # the table, not the other way round
+
+    if name not in BY_NAME:
+        raise ValueError(f"unknown action {errors.echo(name)!r}; the actions are the SDK's, like "
+                         "ModelRouterCreateApiKey (GET /_emulator/scenario lists them)")
+    return name
+
+
+def _method(name: str) -> str:
+    if name not in ("GET", "POST", "PUT", "DELETE"):
+        raise ValueError("must be GET, POST, PUT or DELETE")
+    return name
+
+
 class FaultMatch(BaseModel):
-    """Which requests a rule applies to: every listed query value and the AccessKey id must be equal."""
+    """Which requests a rule applies to: the action, the method, every listed query value and the
+    AccessKey id, each when given, must be equal."""
 
     model_config = STRICT
+    action: Annotated[Text, AfterValidator(_known_action)] | None = Field(
+        None, description="One action, by its name: ModelRouterCreateApiKey.")
+    method: Annotated[Text, AfterValidator(_method)] | None = Field(None, description="GET, POST, PUT or DELETE.")
     query: dict[Annotated[Text, Field(max_length=128)], Annotated[Text, Field(max_length=1024)] | int] = Field(
         default_factory=dict, max_length=32)
     accessKeyId: Annotated[Text, Field(max_length=128)] | None = None
@@ -57,7 +76,7 @@ class FaultRuleSpec(BaseModel):
     model_config = STRICT
     code: Annotated[Text, AfterValidator(_known_code)] | None = Field(
         None, description="An error code of the catalogue; absent: the rule only delays.")
-    match: FaultMatch = Field(default_factory=FaultMatch)
+    match: FaultMatch = Field(default_factory=lambda: FaultMatch.model_validate({}))
     times: int | None = Field(None, ge=1, le=2**31, description="Fires this many times, then stops; absent: no limit.")
     rate: float = Field(1.0, ge=0, le=1,
                         description="The chance per matching request, from a stream seeded by the seed.")
@@ -76,16 +95,19 @@ class FaultRule:
 
     def public(self) -> dict[str, Any]:
         s = self.spec
-        return {"id": self.id, "code": s.code, "match": {"query": {k: str(v) for k, v in s.match.query.items()},
+        return {"id": self.id, "code": s.code, "match": {"action": s.match.action, "method": s.match.method,
+                                                         "query": {k: str(v) for k, v in s.match.query.items()},
                                                          "accessKeyId": s.match.accessKeyId},
                 "times": self.times, "rate": s.rate, "delayMs": s.delayMs, "retryAfterMs": s.retryAfterMs,
                 "hits": self.hits}
 
-    def matches(self, query: dict[str, str], access_key_id: str | None) -> bool:
+    def matches(self, query: dict[str, str], access_key_id: str | None, action: str, method: str) -> bool:
         if self.times is not None and self.times <= 0:
             return False
         m = self.spec.match
         if m.accessKeyId is not None and m.accessKeyId != access_key_id:
+            return False
+        if (m.action is not None and m.action != action) or (m.method is not None and m.method != method):
             return False
         return all(query.get(k) == str(v) for k, v in m.query.items())
 
@@ -153,7 +175,7 @@ class FaultBook:
             self._rules.clear()
             self._next_id = 1
 
-    def injection_for(self, req: WireRequest, access_key_id: str | None) -> Injection | None:
+    def injection_for(self, req: WireRequest, access_key_id: str | None, action: str = "") -> Injection | None:
         """The headers' fault wins; otherwise the first matching rule that fires."""
         if not self._rules and not req.has_any(FAULT_HEADERS):
             return None
@@ -176,7 +198,8 @@ class FaultBook:
             pass  # an undecodable query matches no rule by value; validation will name it
         with self._lock:
             for rule in self._rules:
-                if rule.matches(query, access_key_id) and (rule.spec.rate >= 1 or rule._rng.random() < rule.spec.rate):
+                if rule.matches(query, access_key_id, action, req.method) and (
+                        rule.spec.rate >= 1 or rule._rng.random() < rule.spec.rate):
                     rule.hits += 1
                     if rule.times is not None:
                         rule.times -= 1

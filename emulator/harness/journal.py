@@ -34,17 +34,18 @@ class JournalEntry(NamedTuple):  # a tuple: made on every request, cheaply
     request_id: str
     latency_ms: float
     reason: str | None = None  # the emulator's own explanation of an error
+    action: str | None = None  # the action the request was routed to (None: no action has its path)
 
     @classmethod
     def bounded(cls, arrived: float, method: str, path: str, query: str, access_key_id: str | None,
                 status: int, error_code: str | None, request_id: str, latency_ms: float,
-                reason: str | None = None) -> JournalEntry:
+                reason: str | None = None, action: str | None = None) -> JournalEntry:
         """An entry with every text cut to its limit."""
         if len(path) > PATH or len(query) > QUERY or (access_key_id and len(access_key_id) > KEY) or reason:
             path, query = clip(path, PATH) or "", clip(query, QUERY) or ""
             access_key_id, reason = clip(access_key_id, KEY), clip(reason, REASON)
         return cls(arrived, method[:16], path, query, access_key_id, status, error_code, request_id, latency_ms,
-                   reason)
+                   reason, action)
 
     @property
     def time(self) -> str:
@@ -54,7 +55,8 @@ class JournalEntry(NamedTuple):  # a tuple: made on every request, cheaply
     def public(self) -> dict[str, Any]:
         return {"time": self.time, "method": self.method, "path": self.path, "query": self.query,
                 "accessKeyId": self.access_key_id, "status": self.status, "errorCode": self.error_code,
-                "requestId": self.request_id, "latencyMs": self.latency_ms, "reason": self.reason}
+                "requestId": self.request_id, "latencyMs": self.latency_ms, "reason": self.reason,
+                "action": self.action}
 
 
 class Journal:

@@ -8,11 +8,14 @@ health, config, reset, faults, journal and the OpenAPI docs.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator import __version__, render
+from emulator.api.bodies import MAX_BODY as API_MAX_BODY
 from emulator.service import Service
 from emulator.settings import Settings
 from emulator.wire import WireRequest
@@ -23,7 +26,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 CONTROL_PREFIX = "/_emulator"
 HEALTH_PATH = CONTROL_PREFIX + "/health"
-MAX_BODY = 1 << 20
+MAX_BODY = API_MAX_BODY  # bytes of a request body kept; beyond, only counted and hashed
 
 
 class EmulatorApp:
@@ -53,7 +56,7 @@ class EmulatorApp:
         if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
             await self.control(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body, size, digest = await _read_body(receive)
         client = scope.get("client") or ("", 0)
         req = WireRequest(
             method=scope["method"],
@@ -64,6 +67,8 @@ class EmulatorApp:
             body=body,
             client_ip=client[0] or "",
             secure=scope.get("scheme") == "https",
+            body_size=size,
+            body_digests=digest,
         )
         reply = await self.service.handle(req)
         headers = [(b"x-acs-request-id", reply.request_id.encode())]
@@ -84,19 +89,30 @@ async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes,
     await send({"type": "http.response.body", "body": body})
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks, size = [], 0
+async def _read_body(receive: Receive) -> tuple[bytes, int, tuple[str, str] | None]:
+    """(the body up to MAX_BODY bytes, the bytes received, and when more were received than kept
+    the SHA-256 and MD5 of them all: a signature still covers the whole body)."""
+    chunks: list[bytes] = []
+    size = 0
+    sha = md5 = None
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size <= MAX_BODY:
+        if sha is None and size <= MAX_BODY:
             chunks.append(chunk)
+        else:
+            if sha is None or md5 is None:
+                kept = b"".join(chunks)
+                sha, md5 = hashlib.sha256(kept), hashlib.md5(kept, usedforsecurity=False)
+            sha.update(chunk)
+            md5.update(chunk)
         if not message.get("more_body", False):
             break
-    return b"".join(chunks)
+    digests = (sha.hexdigest(), base64.b64encode(md5.digest()).decode()) if sha and md5 else None
+    return b"".join(chunks), size, digests
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> EmulatorApp:

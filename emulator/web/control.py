@@ -169,8 +169,9 @@ def control_app(service: Service) -> FastAPI:
     async def scenario() -> Response:
         from emulator.api.table import ACTIONS
 
-        actions = [{"name": a.name, "method": "GET", "path": a.full_path, "sdkMethod": a.sdk_method,
-                    "ramAction": a.ram_action, "parameters": [p.name for p in a.params]} for a in ACTIONS]
+        actions = [{"name": a.name, "method": a.method, "path": a.full_path, "sdkMethod": a.sdk_method,
+                    "ramAction": a.ram_action, "emulated": a.emulated, "parameters": [p.name for p in a.params]}
+                   for a in ACTIONS]
         return json_response({**service.scenario.public(), "actions": actions, "clock": service.clock.public(),
                               "usageEvents": [e.public() for e in service.events.events]})
 

@@ -77,6 +77,7 @@ export async function pollFaults() {
     "data-testid": "fault-row", "data-fault-id": r.id },
   h("td", { class: "mono" }, r.id),
   h("td", { class: "mono" }, r.code || "(delay only)"),
+  h("td", { class: "mono" }, (r.match.action || "(any)").replace(/^ModelRouter/, "")),
   h("td", { class: "mono" }, new URLSearchParams(r.match.query).toString()),
   h("td", { class: "mono" }, r.match.accessKeyId || "(any)"),
   h("td", {}, r.times ?? "∞"), h("td", {}, r.rate), h("td", {}, r.delayMs), h("td", {}, r.retryAfterMs ?? ""),
@@ -84,17 +85,20 @@ export async function pollFaults() {
   h("td", {}, h("button", { type: "button", "data-testid": "fault-remove", onclick: async () => {
     await control("DELETE", `/_emulator/faults/${r.id}`).catch((e) => say($("#f-error"), errText(e), false));
     pollFaults();
-  } }, "Remove")))) : [h("tr", {}, h("td", { colspan: 10, class: "muted" }, "no rules: every request is answered"))]));
+  } }, "Remove")))) : [h("tr", {}, h("td", { colspan: 11, class: "muted" }, "no rules: every request is answered"))]));
 }
 
 export function initFaults() {
   $("#f-code").append(...state.errors.map((e) => h("option", { value: e.code }, `${e.code} (${e.status})`)));
+  $("#f-action").append(...state.scenario.actions.map((a) => h("option", { value: a.name },
+    `${a.name.replace(/^ModelRouter/, "")}${a.emulated ? "" : " (not emulated)"}`)));
   $("#f-ak").append(...state.accounts.map((a) => h("option", { value: a.accessKeyId }, `${a.accessKeyId} (${a.name})`)));
   $("#f-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = { match: { query: Object.fromEntries(new URLSearchParams($("#f-query").value.trim())) } };
     if ($("#f-code").value) body.code = $("#f-code").value;
     if ($("#f-ak").value) body.match.accessKeyId = $("#f-ak").value;
+    if ($("#f-action").value) body.match.action = $("#f-action").value;
     const num = (id, key, parse = Number) => { if ($(id).value !== "") body[key] = parse($(id).value); };
     num("#f-times", "times");
     num("#f-rate", "rate");

@@ -1,0 +1,75 @@
+"""What the parameters name in the caller's world, judged once the caller is known (after the RAM
+check): each parameter with `resolve` is looked up by its resolver, in the table's order, and
+each parameter group by its group's resolver. An unknown or foreign id is InvalidParameter
+naming the parameter; a department outside a scoped caller's scope is DeniedException.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator import errors
+from emulator.api.spec import Action, Param
+from emulator.api.world import World
+from emulator.auth.accounts import Account
+from emulator.auth.permission import check_scope, department_in_scope
+from emulator.domain import query
+from emulator.domain.scenario import ApiKey, Organization
+
+
+@dataclass
+class Resolution:
+    """What a call's parameters name: entities by parameter name, and the keys the filters select."""
+
+    world: World
+    account: Account
+    org: Organization
+    visible: tuple[int, ...]
+    args: dict[str, Any]
+    entities: dict[str, Any] = field(default_factory=dict)
+    keys: tuple[ApiKey, ...] = ()
+
+
+def _model(r: Resolution, p: Param, value: Any) -> Any:
+    model = r.world.scenario.models.get(value)
+    if model is None:
+        raise errors.invalid_parameter(p.name, f"no model has id {value}")
+    return model
+
+
+def _department(r: Resolution, p: Param, value: Any) -> Any:
+    dep = r.world.scenario.departments.get(value)
+    if dep is None or dep.organization_id != r.org.id:
+        raise errors.invalid_parameter(p.name, f"no department has id {value} in your organization")
+    if p.scoped:
+        department_in_scope(r.account, value)
+    return dep
+
+
+RESOLVERS: dict[str, Callable[[Resolution, Param, Any], Any]] = {
+    "model": _model,
+    "department": _department,
+}
+
+
+def _filters(r: Resolution) -> None:
+    """The department, member and key filters: each must exist in the caller's organisation,
+    then the departments must be in the caller's scope; they select the keys the figures sum."""
+    filters = query.Filters.of(r.args)
+    r.keys = query.select_keys(r.world.scenario, r.org, r.visible, filters)
+    check_scope(r.account, filters)
+
+
+GROUPS: dict[str, Callable[[Resolution], None]] = {"filters": _filters}
+
+
+def resolve(action: Action, r: Resolution) -> Resolution:
+    for p in action.resolved:
+        if p.name in r.args:
+            assert p.resolve is not None
+            r.entities[p.name] = RESOLVERS[p.resolve](r, p, r.args[p.name])
+    for group in action.groups:
+        GROUPS[group](r)
+    return r

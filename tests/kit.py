@@ -1,0 +1,95 @@
+"""The shared kit of the tests: call any action of the table through its own SDK method or as raw
+HTTP, with values that pass its syntax checks, and assert on an error in any of its forms.
+
+Paths, methods and parameters come from the action table (`emulator.api.table`), never written
+again here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+import httpx
+from alibabacloud_aicontent20240611 import models as sdk_models
+from helpers import DAY, MARCH_1, error_of
+
+from emulator.api.spec import Action
+from emulator.api.table import ACTIONS, BY_NAME
+from emulator.server import Emulator
+
+# A value of each SDK type that every syntax check accepts, and what an id is.
+SAMPLE_BY_TYPE: dict[str, Any] = {"int": 1, "str": "x", "bool": True, "float": 1.0, "any": {}, "dict": {}}
+SAMPLE_BY_NAME: dict[str, Any] = {
+    "startTime": MARCH_1, "endTime": MARCH_1 + DAY, "granularity": "daily", "modelId": 1, "clientId": 2,
+    "apiKeyId": 5101,
+}
+
+
+def action(name: str) -> Action:
+    """An action by its full or short name (ModelRouterQueryClientList or QueryClientList)."""
+    return BY_NAME[name if name.startswith("ModelRouter") else "ModelRouter" + name]
+
+
+def sample_value(field_name: str, kind: str) -> Any:
+    from emulator.api.sdk_actions import REQUEST_MODELS
+
+    if field_name in SAMPLE_BY_NAME and type(SAMPLE_BY_NAME[field_name]).__name__ == kind:
+        return SAMPLE_BY_NAME[field_name]
+    if kind.startswith("list["):
+        return [sample_value("", kind[5:-1])]
+    if kind in REQUEST_MODELS:
+        return {f.name: sample_value(f.name, f.type) for f in REQUEST_MODELS[kind] if f.required}
+    return SAMPLE_BY_TYPE[kind]
+
+
+def sample_fields(a: Action) -> dict[str, Any]:
+    """Query and body fields (wire names) that pass the action's syntax checks: its required ones."""
+    from emulator.api.sdk_actions import ACTIONS as SDK
+
+    sdk = next(s for s in SDK if s.name == a.name)
+    return {f.name: sample_value(f.name, f.type) for f in (*sdk.query, *sdk.body) if f.required}
+
+
+def sdk_call(client: Any, name: str, /, *path: Any, **fields: Any) -> Any:
+    """Call an action through its own SDK method: path arguments positionally, query and body
+    fields by their wire names."""
+    a = action(name)
+    method = getattr(client, a.sdk_method)
+    takes_request = "request" in inspect.signature(method).parameters
+    args = [str(p) for p in path]
+    if takes_request:
+        request = getattr(sdk_models, f"{a.name}Request")().from_map(fields)
+        args.append(request)
+    elif fields:
+        raise TypeError(f"{a.name} takes no request fields")
+    return method(*args)
+
+
+def raw(emu: Emulator, name: str, /, *path: Any, query: dict[str, Any] | None = None, body: Any = None,
+        headers: dict[str, str] | None = None) -> httpx.Response:
+    """The action as raw HTTP over a real socket (unsigned: the default account), accepting JSON."""
+    a = action(name)
+    url = emu.url + a.full_path.format(**{p.name: v for p, v in zip(a.path_params, path)})
+    content = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    sent = {"accept": "application/json", **({"content-type": "application/json"} if content else {}),
+            **(headers or {})}
+    return httpx.request(a.method, url, params=query, content=content, headers=sent, timeout=10)
+
+
+def assert_error(r: httpx.Response, status: int, code: str, *fragments: str) -> dict[str, Any]:
+    """The response is the error `code` with `status`, its message (or the emulator's reason)
+    holding every fragment; returns the error's fields."""
+    assert r.status_code == status, (r.status_code, r.text)
+    err = error_of(r)
+    got = err.get("Code") or err.get("errCode")
+    assert got == code, err
+    text = f"{err.get('Message') or err.get('errMessage')} {err['reason']}"
+    for fragment in fragments:
+        assert fragment in text, (fragment, text)
+    return err
+
+
+EMULATED = tuple(a for a in ACTIONS if a.emulated)
+NOT_EMULATED = tuple(a for a in ACTIONS if not a.emulated)
