@@ -66,11 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(banner, flush=True)
         _stop_with_status_zero()
         uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                    fd=sock.fileno(), http=protocol.PATH, log_level=settings.log_level, access_log=False,
-                    lifespan="off", timeout_graceful_shutdown=2)
+                    fd=sock.fileno(), **protocol.uvicorn_options(settings))
         return 0
-    config = uvicorn.Config(app, http=protocol.PATH, log_level=settings.log_level, access_log=False,
-                            lifespan="off", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(app, **protocol.uvicorn_options(settings))
 
     class _Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:

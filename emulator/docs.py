@@ -100,9 +100,29 @@ def accounts_table() -> str:
     return "\n".join(rows)
 
 
+def directory_table() -> str:
+    """The default scenario's departments, members and API keys: the ids a test names."""
+    from emulator.service import Service
+
+    scenario = Service(Settings()).scenario
+    rows = ["| organization | department (parent) | members | API keys (id: member, or the department's own) |",
+            "|---|---|---|---|"]
+    for org in scenario.organizations.values():
+        for dep_id in org.department_ids:
+            dep = scenario.departments[dep_id]
+            members = ", ".join(f"{m.id} {scenario.name_of(m)}" for m in scenario.members.values()
+                                if m.department_id == dep_id) or "–"
+            keys = ", ".join(f"{k.id}: {k.member_id if k.member_id is not None else 'department'}"
+                             for k in scenario.keys_of_department(dep_id)) or "–"
+            parent = f" (in {dep.parent_id})" if dep.parent_id is not None else ""
+            rows.append(f"| {org.id} {scenario.name_of(org)} | {dep.id} {scenario.name_of(dep)}{parent} | "
+                        f"{members} | {keys} |")
+    return "\n".join(rows)
+
+
 TABLES: dict[str, Callable[[], str]] = {
     "settings": settings_table, "actions": actions_table, "parameters": parameters_tables,
-    "accounts": accounts_table, "coverage": coverage_table,
+    "accounts": accounts_table, "coverage": coverage_table, "directory": directory_table,
 }
 BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- /generated -->)", re.S)
 

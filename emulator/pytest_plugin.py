@@ -7,7 +7,8 @@ Fixtures:
 - `aicontent_client`: an official-SDK client for it, signed as the `admin` account.
 - `aicontent_emulator_session`: the one server of the session (port 0, uvicorn in a thread).
 - `aicontent_settings`: the session server's settings, a dict; override it in a conftest.py to
-  start the emulator with any settings (as pytest-httpserver's `httpserver_listen_address`).
+  start the emulator with any settings (as pytest-httpserver's `httpserver_listen_address`). An
+  override wins over `--aicontent-seed` and `--aicontent-auth`, with a warning when both disagree.
 Marker: `@pytest.mark.aicontent_forms("product_errors", ...)` runs a test once under each form of
 each named setting (all forms of all settings when none is named), with ids like
 `[product_errors=documented]`; `combine=True` runs every combination instead.
@@ -17,6 +18,7 @@ Options: `--aicontent-seed`, `--aicontent-auth` (or ini `aicontent_seed`, `aicon
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -85,9 +87,15 @@ def aicontent_settings(pytestconfig: pytest.Config) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def aicontent_emulator_session(aicontent_settings: dict[str, Any]) -> Iterator[Emulator]:
+def aicontent_emulator_session(aicontent_settings: dict[str, Any], pytestconfig: pytest.Config) -> Iterator[Emulator]:
     from emulator.server import Emulator
 
+    for name in ("seed", "auth"):  # an overriding fixture wins over the options: say so when both are given
+        given = pytestconfig.getoption(f"--aicontent-{name}")
+        if given is not None and aicontent_settings.get(name) != given:
+            warnings.warn(pytest.PytestWarning(
+                f"--aicontent-{name}={given} is ignored: an aicontent_settings fixture overrides it "
+                f"({name}={aicontent_settings.get(name)!r}); the fixture wins"), stacklevel=2)
     with Emulator(**aicontent_settings) as emu:
         yield emu
 

@@ -71,8 +71,7 @@ class Emulator:
         self._port = sock.getsockname()[1]
         # The port it listens on, as GET /_emulator/config shows it (port 0 means "a free one").
         self.settings = self.service.settings = dataclasses.replace(self.settings, port=self._port)
-        config = uvicorn.Config(EmulatorApp(self.service), http=protocol.PATH, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(EmulatorApp(self.service), **protocol.uvicorn_options(self.settings, "warning"))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"aicontent-emulator:{self._port}", daemon=True)
@@ -91,6 +90,7 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server, self._thread = None, None
+        self.service.close()
 
     def __enter__(self) -> Emulator:
         return self.start()

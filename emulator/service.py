@@ -16,6 +16,7 @@ import random
 import time
 import traceback
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from emulator import errors, render
@@ -72,6 +73,23 @@ class Reply(NamedTuple):  # a tuple: made on every request, cheaply
     retry_after_ms: int | None = None
 
 
+HEAVY_KEY_MODEL_DAYS = 5_000  # a request over more of the generated figures than this is answered in a thread
+
+
+def heavy(call: Call) -> bool:
+    """Whether a call may take long enough to hold the event loop (more than a few ms): usage
+    events touching its span, the omit form (the whole span is looked at), or a span over many
+    keys, models and days. The common pages stay on the loop: a thread costs tens of µs."""
+    args = call.args
+    if "startTime" not in args:
+        return False
+    start, end = args["startTime"], args["endTime"]
+    if call.state.omit_empty or any(e.start < end and e.end > start for e in call.state.events):
+        return True
+    models = 1 if "modelId" in args else len(call.world.scenario.models)
+    return len(call.keys) * models * -(-(end - start) // 86_400) > HEAVY_KEY_MODEL_DAYS
+
+
 class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -91,13 +109,14 @@ class Service:
         self.world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
                            settings.hourly_max_days)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
+        self._pool: ThreadPoolExecutor | None = None
 
     def _fixture_events(self) -> EventBook:
         """The fixture's `usageEvents`, checked like events posted at run time."""
         window = (self.usage.window_start, self.usage.window_start + self.usage.days * DAY)
         try:
             return EventBook(self.scenario, window, self.scenario.spec.usageEvents,
-                             room=lambda: Room(self.usage, self.scenario))
+                             room=lambda: Room(self.usage, self.scenario), max_days=self.settings.max_span_days + 1)
         except FieldError as exc:
             raise ScenarioError(f"{self.scenario.source}: {exc}") from None
 
@@ -212,4 +231,17 @@ class Service:
             offset = (paging.page - 1) * (paging.size or 0)
         call = Call(action, args, request_id, account, org, found.keys, found.visible, self.data_state(), paging,
                     offset, fingerprint, world, found.entities, body)
+        if heavy(call):  # answered in a thread, so the event loop (health, other requests) is never held long
+            return await asyncio.get_running_loop().run_in_executor(self._answers(), action.answer, call)
         return action.answer(call)
+
+    def _answers(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aicontent-answers")
+        return self._pool
+
+    def close(self) -> None:
+        """Let go of the thread that answers heavy requests (it is started on first use)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +64,11 @@ class Settings:
     nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
     host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)
     journal_size: int = _setting(10_000, "entries the request journal keeps (the oldest go first)", flag=False)
+    allowed_hosts: str | None = _setting(None, "host names the control API and dashboard answer besides IP literals, "
+                                               "localhost and single-label names: comma-separated, a leading dot "
+                                               "for a domain and its subdomains (.ci.example), * for any")
+    trusted_proxies: str | None = _setting(None, "addresses (comma-separated IPs or networks, * for any) whose "
+                                                 "X-Forwarded-For/-Proto are trusted; default: none")
 
     def __post_init__(self) -> None:
         problems = []
@@ -94,8 +101,18 @@ class Settings:
         checks += [(getattr(self, name) in forms, f"{name} must be one of {', '.join(forms)}, "
                     f"got {getattr(self, name)!r}") for name, forms in FORMS.items()]
         problems = [why for ok, why in checks if not ok]
+        problems += _list_problems("allowed_hosts", self.allowed_hosts, _is_host_pattern,
+                                   "a host name, .domain or *")
+        problems += _list_problems("trusted_proxies", self.trusted_proxies, _is_network,
+                                   "an IP address, a network or *")
         if problems:
             raise SettingsError("; ".join(problems))
+
+    def host_patterns(self) -> tuple[str, ...]:
+        return _items(self.allowed_hosts)
+
+    def proxy_addresses(self) -> tuple[str, ...]:
+        return _items(self.trusted_proxies)
 
     @classmethod
     def from_sources(
@@ -124,6 +141,36 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
+
+
+def _items(value: str | None) -> tuple[str, ...]:
+    return tuple(x.strip().lower() for x in (value or "").split(",") if x.strip())
+
+
+_HOST = re.compile(r"\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def _is_host_pattern(item: str) -> bool:
+    return item == "*" or (len(item) <= 253 and _HOST.fullmatch(item) is not None)
+
+
+def _is_network(item: str) -> bool:
+    if item == "*":
+        return True
+    try:
+        ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _list_problems(name: str, value: str | None, ok: Callable[[str], bool], what: str) -> list[str]:
+    if value is None:
+        return []
+    if len(value) > 4096:
+        return [f"{name} is longer than 4096 characters"]
+    bad = [x for x in _items(value) if not ok(x)]
+    return [f"{name}: {bad[0]!r} is not {what}"] if bad else []
 
 
 def _instant(raw: Any) -> int:

@@ -22,6 +22,9 @@ QUERY = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 TOO_LONG = b'{"code":"Throttling.User","match":{"query":{"modelId":"' + b"1" * 70_000 + b'"}}}'
 
 
+JSON = {"content-type": "application/json"}
+
+
 def deep_list(depth: int) -> list[Any]:
     nested: list[Any] = []
     for _ in range(depth):
@@ -59,9 +62,9 @@ def test_the_body_limit_is_65536_bytes(http: httpx.Client) -> None:
     """A body of exactly 65536 bytes is read (and judged on its content); one byte more is refused."""
     prefix, suffix = b'{"code":"Throttling.User","match":{"query":{"modelId":"1"}},"x":"', b'"}'
     exact = prefix + b"y" * (65_536 - len(prefix) - len(suffix)) + suffix
-    r = http.post("/_emulator/faults", content=exact)
+    r = http.post("/_emulator/faults", content=exact, headers=JSON)
     assert r.status_code == 400 and r.json()["Message"].startswith('The parameter "x" is invalid')
-    r = http.post("/_emulator/faults", content=exact[:-2] + b'y"}')
+    r = http.post("/_emulator/faults", content=exact[:-2] + b'y"}', headers=JSON)
     assert r.status_code == 400 and r.json()["Message"].startswith('The parameter "body" is invalid')
 
 
@@ -95,7 +98,7 @@ def test_a_rule_with_a_lone_surrogate_is_refused_and_not_stored(aicontent_emulat
         aicontent_emulator.faults.add(code="Throttling.User", match={"query": {"\udfff": "1"}})
     assert aicontent_emulator.faults.rules() == []
     raw = b'{"code": "Throttling.User", "match": {"query": {"modelId": "\\ud800"}}}'  # a JSON escape
-    r = http.post("/_emulator/faults", content=raw)
+    r = http.post("/_emulator/faults", content=raw, headers=JSON)
     assert r.status_code == 400 and r.json()["Code"] == "InvalidParameter", r.text[:300]
     listed = http.get("/_emulator/faults")
     assert (listed.status_code, listed.json()) == (200, [])

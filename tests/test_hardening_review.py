@@ -94,7 +94,8 @@ def test_adding_events_costs_the_same_at_any_count() -> None:
     def add_many(n: int) -> float:
         started = time.perf_counter()
         for i in range(n):
-            service.events.add(startTime=MARCH_1 + (i % 500) * 3600, endTime=MARCH_1 + (i % 500 + 1) * 3600, factor=0.5)
+            service.events.add(startTime=MARCH_1 + (i % 500) * 3600, endTime=MARCH_1 + (i % 500 + 1) * 3600, factor=0.5,
+                               apiKeyId=5101)
         return time.perf_counter() - started
 
     first = add_many(500)

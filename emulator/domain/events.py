@@ -12,10 +12,11 @@ Every coarser figure is still a sum of key-hour figures, so every exact-sum rule
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Protocol
 
@@ -29,6 +30,12 @@ from emulator.validation import FieldError, Text, mapping_of, validate
 
 MAX_EVENTS = 10_000
 MAX_FACTOR = 1_000_000
+# The work the events in force may cost one request, in key-model-days: each event counts the
+# models and keys it selects times the days it covers, at most the longest span a request may ask
+# (max_span_days + 1). One whole-year event on every key and model of the default scenario is
+# 48,444; the most a request can then cost (about 0.3 ms per key-model-day, the first time a span
+# is asked) stays a few seconds, answered off the event loop.
+WORK_BUDGET = 60_000
 Seconds = Annotated[int, Field(ge=0, lt=MAX_INSTANT)]
 
 
@@ -78,14 +85,21 @@ class UsageEvent:
         return {"id": self.id, **self.spec.model_dump(exclude_none=True)}
 
 
+DECIMAL = re.compile(r"[0-9]{1,15}(\.[0-9]{1,4})?")  # ASCII digits, an optional point, at most 4 decimals
+
+
 def _number(field: str, value: int | float | str) -> Decimal:
-    try:
-        number = Decimal(str(value)) if not isinstance(value, bool) else Decimal("NaN")
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number < 0:
-        raise FieldError(field, f"must be a non-negative number, got {value!r}")
-    return number
+    """A non-negative decimal by one strict grammar, whatever JSON type it came as: ASCII digits,
+    an optional point and at most 4 decimals, at most 15 digits before it, no sign, exponent,
+    space, underscore or other digits (a float is judged by its shortest text: 1e-05 is refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise FieldError(field, f"must be a decimal like 12.5, got {type(value).__name__}")
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 24 or DECIMAL.fullmatch(text) is None:
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        raise FieldError(field, f"must be a decimal like 12.5 (ASCII digits, at most 4 decimals, no exponent), "
+                                f"got {shown!r}")
+    return Decimal(text)
 
 
 def check_event(spec: UsageEventSpec, event_id: int, scenario: Scenario, window: tuple[int, int]) -> UsageEvent:
@@ -152,8 +166,8 @@ def _set_event(spec: UsageEventSpec, event_id: int, keys: frozenset[int] | None,
     if "total_amount" in given:
         yuan = _number("set.total_amount", given["total_amount"])
         minor = yuan * MINOR_PER_YUAN
-        if minor != minor.to_integral_value() or minor >= 2**53:
-            raise FieldError("set.total_amount", "must have at most 4 decimals (0.0001 元) and be below 9e11")
+        if minor >= 2**53:
+            raise FieldError("set.total_amount", "must be below 9e11 元")
         amount = int(minor)
     return UsageEvent(event_id, spec, keys, None, tuple(figures), amount)
 
@@ -169,8 +183,10 @@ class EventBook:
     writers replace it whole, so a request sees one consistent list."""
 
     def __init__(self, scenario: Scenario, window: tuple[int, int], started: Iterable[Mapping[str, Any]] = (),
-                 room: Callable[[], Bound] | None = None) -> None:
+                 room: Callable[[], Bound] | None = None, max_days: int = 367) -> None:
         self.scenario, self.window = scenario, window
+        self.max_days = max_days
+        self.work = 0  # of the events in force, key-model-days (WORK_BUDGET)
         self._new_room = room
         self.room = room() if room is not None else None
         self._lock = threading.Lock()
@@ -193,9 +209,16 @@ class EventBook:
             if len(self.events) >= MAX_EVENTS:
                 raise FieldError("body", f"there are already {MAX_EVENTS} usage events; remove some first")
             event = check_event(checked, self._next_id, self.scenario, self.window)
+            work = self.work_of(event)
+            if self.work + work > WORK_BUDGET:
+                raise FieldError("body", f"this event covers {work:,} key-model-days (keys × models × days, at most "
+                                         f"{self.max_days} days counted); with the {self.work:,} of the events in "
+                                         f"force that passes the budget of {WORK_BUDGET:,}: narrow it to a model, a "
+                                         "department or fewer days, or remove events")
             if self.room is not None:
                 self.room.add(event)  # raises before anything changes
             self.events = self.events + (event,)
+            self.work += work
             self._next_id += 1
             return event
 
@@ -216,8 +239,16 @@ class EventBook:
             self._replace(self._started)
             self._next_id = self._started_next
 
+    def work_of(self, event: UsageEvent) -> int:
+        """What the event may cost a request: keys × models × days covered (at most max_days)."""
+        keys = len(event.key_ids) if event.key_ids is not None else len(self.scenario.api_keys)
+        models = 1 if event.spec.modelId is not None else len(self.scenario.models)
+        days = min(-(-(event.end - event.start) // 86_400), self.max_days)
+        return keys * models * days
+
     def _replace(self, events: tuple[UsageEvent, ...]) -> None:
         """The events in force, and what they could add up to counted again (under the lock)."""
+        self.work = sum(self.work_of(e) for e in events)
         if self._new_room is not None:
             self.room = self._new_room()
             for e in events:

@@ -16,8 +16,10 @@ from typing import Any
 
 from emulator import __version__, render
 from emulator.api.bodies import MAX_BODY as API_MAX_BODY
-from emulator.service import Service
+from emulator.errors import ApiError, ErrorSpec
+from emulator.service import Service, new_request_id
 from emulator.settings import Settings
+from emulator.web import guard
 from emulator.wire import WireRequest
 
 Scope = dict[str, Any]
@@ -49,12 +51,39 @@ class EmulatorApp:
             self._control = control_app(self.service)
         return self._control
 
+    async def _control_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The control API and the dashboard, behind the guard (`emulator.web.guard`)."""
+        if scope["type"] != "http":
+            await self.control(scope, receive, send)
+            return
+        headers: dict[str, str] = {}
+        for k, v in scope["headers"]:
+            headers.setdefault(k.decode("latin-1").lower(), v.decode("latin-1"))
+        has_body = headers.get("content-length", "0").strip() not in ("", "0") or "transfer-encoding" in headers
+        refused = guard.refusal(scope["method"], scope.get("scheme", "http"), headers, has_body,
+                                self.service.settings.host_patterns())
+        if refused is not None:
+            status, code, reason = refused
+            err = ApiError(ErrorSpec(status, code, reason, "gateway"), reason=reason)
+            rid = new_request_id()
+            await _send(send, status, render.gateway_error_json(err, rid, self.service.settings.host_id),
+                        [(b"x-acs-request-id", rid.encode()),
+                         (b"x-emulator-reason", render.header_text(reason).encode("ascii")), *guard.FRAME_HEADERS])
+            return
+
+        async def guarded(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *guard.FRAME_HEADERS]}
+            await send(message)
+
+        await self.control(scope, receive, guarded)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
             await _send(send, 200, self.health_body, [])
             return
         if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
-            await self.control(scope, receive, send)
+            await self._control_call(scope, receive, send)
             return
         body, size, digest = await _read_body(receive)
         client = scope.get("client") or ("", 0)

@@ -108,13 +108,14 @@ def harness_routes(service: Service) -> APIRouter:
                                                     description="Only entries whose request id starts so "
                                                                 "(case-insensitive).")) -> Response:
         entries = service.journal.entries()
+        total = service.journal.total  # every request since the last reset, however many are kept
         if requestId:
             prefix = requestId.upper()
             entries = [e for e in entries if e.request_id.startswith(prefix)]
+            total = len(entries)  # those that match
         if limit is not None:
             entries = entries[-limit:]
-        return json_response({"worker": os.getpid(), "total": service.journal.total,
-                              "requests": [e.public() for e in entries]})
+        return json_response({"worker": os.getpid(), "total": total, "requests": [e.public() for e in entries]})
 
     @router.delete("/_emulator/requests", tags=["journal"], summary="Empty the request journal")
     async def clear_journal() -> Response:
@@ -131,7 +132,7 @@ def control_app(service: Service) -> FastAPI:
         description="Offline emulator of Alibaba Cloud AiContent's Model Router billing API, "
                     "with its control API under `/_emulator/`.",
         openapi_url="/_emulator/openapi.json",
-        docs_url="/_emulator/docs",
+        docs_url=None,  # our own page instead: Swagger UI would be fetched from a CDN (emulator.web.docs_page)
         redoc_url=None,
     )
     host_id = service.settings.host_id
@@ -191,4 +192,11 @@ def control_app(service: Service) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get("/_emulator/docs", tags=["control"], summary="The OpenAPI document as a plain page")
+    async def docs() -> Response:
+        from emulator.web.docs_page import page
+
+        return Response(page(app.openapi()), media_type="text/html;charset=utf-8")
+
     return app

@@ -14,8 +14,21 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from emulator import errors, render
 from emulator.errors import ApiError
+from emulator.settings import Settings
 
 PATH = "emulator.web.protocol:EmulatorHttpProtocol"  # for uvicorn's `http=` setting
+
+
+def uvicorn_options(settings: Settings, log_level: str | None = None) -> dict[str, Any]:
+    """What every way of starting the emulator gives uvicorn (the CLI, its workers, `Emulator`).
+
+    Proxy headers (X-Forwarded-For, X-Forwarded-Proto) are trusted only from the addresses the
+    `trusted_proxies` setting names: uvicorn's own default trusts them from 127.0.0.1, so a local
+    client could claim any source IP (`acs:SourceIp`) or HTTPS (`acs:SecureTransport`)."""
+    proxies = settings.proxy_addresses()
+    return {"http": PATH, "log_level": log_level or settings.log_level, "access_log": False, "lifespan": "off",
+            "timeout_graceful_shutdown": 2, "proxy_headers": bool(proxies),
+            "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
 
 
 def _host_id(app: Any) -> str:

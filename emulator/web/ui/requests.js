@@ -41,11 +41,12 @@ function renderRequests() {
   const limit = 500;
   $("#r-table tbody").replaceChildren(...shown.slice(0, limit).map((e) => h("tr", {
     "data-testid": "request-row", "data-request-id": e.requestId, class: e.status >= 400 ? "bad" : "" },
-  h("td", { class: "mono" }, e.requestId),
+  h("td", { class: "mono rid" }, e.requestId),
   h("td", { class: "mono", title: e.time }, new Date(e.time).toLocaleTimeString("en-GB", { hour12: false }) +
       "." + e.time.slice(20, 23)),
-  h("td", { class: "req" }, h("div", { class: "mono" }, `${e.method} ${e.path}`),
-    e.query ? h("div", { class: "mono muted q", title: e.query }, e.query) : null),
+  h("td", { class: "req" }, h("div", { class: "mono path" }, `${e.method} ${e.path}`),
+    e.query ? h("div", { class: "mono muted q", title: e.query }, e.query) : null,
+    e.action ? h("div", { class: "muted act", "data-testid": "action" }, e.action.replace(/^ModelRouter/, "")) : null),
   h("td", { "data-testid": "status" }, h("span", { class: `badge s${String(e.status)[0]}` }, e.status)),
   h("td", { class: "mono", "data-testid": "code" }, e.errorCode || ""),
   h("td", { class: "reason" }, e.reason || ""),

@@ -72,6 +72,14 @@ function showForms(config, force = false) {
   formsShown = Object.fromEntries(Object.keys(state.config.forms).map((n) => [n, config[n]]));
 }
 
+/** A setting's value as text: `forms` (each form and the values it takes) one line a form. */
+function shown(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return v.join(" | ");
+  if (typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${shown(x)}`).join("\n");
+  return String(v);
+}
+
 export async function loadSettings() {
   const [config, clock, events] = await Promise.all([control("GET", "/_emulator/config"),
     control("GET", "/_emulator/clock"), control("GET", "/_emulator/usage-events")]);
@@ -79,7 +87,7 @@ export async function loadSettings() {
   state.clock = clock;
   showClock();
   $("#c-config").replaceChildren(...Object.entries(config).map(([k, v]) => h("tr", { "data-key": k },
-    h("th", { class: "mono" }, k), h("td", { class: "mono" }, v === null ? "null" : String(v)))));
+    h("th", { class: "mono" }, k), h("td", { class: "mono" }, shown(v)))));
   showForms(config);
   const model = (id) => state.scenario.models.find((m) => m.id === id);
   $("#e-table tbody").replaceChildren(...(events.length ? events.map((e) => {
