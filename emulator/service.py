@@ -83,7 +83,8 @@ def heavy(call: Call) -> bool:
     args = call.args
     if "startTime" not in args:
         return False
-    start, end = args["startTime"], args["endTime"]
+    start: int = args["startTime"]
+    end: int = args["endTime"]
     if call.state.omit_empty or any(e.start < end and e.end > start for e in call.state.events):
         return True
     models = 1 if "modelId" in args else len(call.world.scenario.models)
