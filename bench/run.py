@@ -65,6 +65,9 @@ SCENARIOS: list[tuple[str, str, dict[str, object]]] = [
      {"startTime": MARCH_1, "endTime": MARCH_1 + 7 * DAY}),
     ("cost by model, 30 days", "billing/cost/models", {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY}),
     ("bill summary, 30 days", "billing/bills/summary", {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY}),
+    ("breakdown, 30 days daily, a page of 500 rows", "billing/cost/breakdown",
+     {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY, "granularity": "daily", "pageSize": 500, "page": 2}),
+    ("API key list", "apikeys", {"pageSize": 20}),
 ]
 PREVIOUS_PATHS = ("billing/cost/model-detail",)  # what the earlier version answers
 

@@ -22,7 +22,7 @@ from emulator.settings import ENV_PREFIX, Settings
 
 EMULATED = tuple(a for a in ACTIONS if a.emulated)
 
-SOURCE = {"doc": "[doc]", "sdk": "[sdk]", "choice": "[choice]"}
+SOURCE = {"doc": "[doc]", "sdk": "[sdk]", "choice": "[choice]", "client": "[client]"}
 
 
 def settings_table() -> str:

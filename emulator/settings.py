@@ -27,6 +27,7 @@ FORMS: dict[str, tuple[str, ...]] = {
     "product_errors": ("both", "documented", "gateway"),
     "values_encoding": ("single", "double"),
     "empty_buckets": ("zero", "omit"),
+    "client_list": ("leaves", "all"),
 }
 
 
@@ -60,6 +61,8 @@ class Settings:
     product_errors: str = _setting("both", "form of product error bodies: both, documented or gateway")
     values_encoding: str = _setting("single", "form of rows[].values: single or double (JSON-encoded twice)")
     empty_buckets: str = _setting("zero", "form of buckets without usage: zero (rows of zeros) or omit")
+    client_list: str = _setting("leaves", "form of QueryClientList: leaves (departments without sub-departments) "
+                                          "or all")
     clock_skew_minutes: int = _setting(15, "signature date window, either way of the wall clock", flag=False)
     nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
     host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)

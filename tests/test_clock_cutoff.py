@@ -16,7 +16,7 @@ DEPT2_KEYS = (5101, 5102, 5103, 5104, 5105)
 FIGURES = {1: ("total_calls", "input_tokens", "output_tokens", "total_amount"),
            7: ("total_calls", "input_tokens", "total_amount"),
            8: ("total_calls", "image_count", "total_amount"),
-           11: ("total_calls", "audio_duration", "total_amount")}
+           11: ("total_calls", "asr_duration", "total_amount")}
 
 
 def day_rows(http: httpx.Client, model: int = 1, day: int = MARCH_1, **params: Any) -> list[dict[str, Any]]:

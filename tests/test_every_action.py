@@ -20,9 +20,9 @@ IDS = [a.name.removeprefix("ModelRouter") for a in ACTIONS]
 
 
 def path_args(a: Action) -> list[str]:
-    """Path arguments that exist in the default fixture where the action is emulated."""
-    values = {"clientId": "2", "id": "2", "groupId": "mg_1"}
-    return [values[p.name] for p in a.path_params]
+    """Path arguments that exist in the default fixture, by what they name."""
+    named = {"department": "2", "member": "1001", "api_key": "5101", "model": "1", "model_group": "mg_chat"}
+    return [named[p.resolve] if p.resolve else {"groupId": "mg_1"}.get(p.name, "2") for p in a.path_params]
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,11 @@ DATA_UNTIL = ts(2026, 10, 1)  # the wall clock is later than this (the tests wer
 HOUR = 3600
 SEEDS = (0, 7, 2024)
 KEYS = ["total_calls", "input_tokens", "output_tokens", "total_tokens", "image_count", "video_duration",
-        "audio_duration", "characters", "total_amount"]
+        "asr_duration", "characters", "total_amount"]
 TEXT = {"total_calls", "input_tokens", "output_tokens", "total_tokens", "total_amount"}
 COLUMNS = {**dict.fromkeys(range(1, 7), TEXT), 7: {"total_calls", "input_tokens", "total_tokens", "total_amount"},
            8: {"total_calls", "image_count", "total_amount"}, 9: {"total_calls", "video_duration", "total_amount"},
-           10: {"total_calls", "video_duration", "total_amount"}, 11: {"total_calls", "audio_duration", "total_amount"},
+           10: {"total_calls", "video_duration", "total_amount"}, 11: {"total_calls", "asr_duration", "total_amount"},
            12: {"total_calls", "characters", "total_amount"}}
 ORG_FILTERS = [{}, {"clientId": 1}, {"clientId": 2}, {"clientId": 4}, {"clientIds": "2,3"}, {"clientIds": "1,4"},
                {"clientId": 2, "memberUserIds": ""}, {"clientId": 2, "memberUserIds": "1001,1003"},

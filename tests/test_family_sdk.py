@@ -17,7 +17,7 @@ from helpers import DAY, MARCH_1
 from emulator.server import Emulator
 
 USAGE_KEYS = ["total_calls", "input_tokens", "output_tokens", "total_tokens", "image_count", "video_duration",
-              "audio_duration", "characters"]
+              "asr_duration", "characters"]
 CODES = {1: "qwen-plus", 2: "qwen-max", 3: "qwen-turbo", 4: "qwen-long", 5: "deepseek-v3", 6: "qwen-vl-plus",
          7: "text-embedding-v3", 8: "wanx2.1-t2i-turbo", 9: "wanx2.1-t2v-turbo", 10: "wanx2.1-i2v-plus",
          11: "paraformer-v2", 12: "cosyvoice-v2"}

@@ -45,7 +45,7 @@ def test_success_body_shape_and_headers(http: httpx.Client) -> None:
     (7, ["total_calls", "input_tokens", "total_tokens", "total_amount"]),
     (8, ["total_calls", "image_count", "total_amount"]),
     (9, ["total_calls", "video_duration", "total_amount"]),
-    (11, ["total_calls", "audio_duration", "total_amount"]),
+    (11, ["total_calls", "asr_duration", "total_amount"]),
     (12, ["total_calls", "characters", "total_amount"]),
 ])
 def test_columns_follow_the_model_type(http: httpx.Client, model_id: int, keys: list[str]) -> None:

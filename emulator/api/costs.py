@@ -32,6 +32,11 @@ def overview(call: Call) -> bytes:
     per_model = _totals(call, models, call.timeline())
     keys = union_keys(models)
     items = [(k, str(sum(t[UNION.index(k)] for t in per_model))) for k in keys[:-1]]
+    if "total_tokens" in keys:  # [client]: a public FinOps client reads avg_tokens from the overview
+        calls = sum(t[UNION.index("total_calls")] for t in per_model)
+        tokens = sum(t[UNION.index("total_tokens")] for t in per_model)
+        place = keys.index("total_tokens") + 1
+        items.insert(place, ("avg_tokens", text.ratio(tokens, calls)))
     items += [("model_count", str(sum(1 for t in per_model if t[PRESENCE]))),
               ("total_amount", text.amount(sum(t[AMOUNT] for t in per_model)))]
     first, count = call.window(len(items))

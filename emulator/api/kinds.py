@@ -147,7 +147,7 @@ INT = frozenset({"int"})
 STR = frozenset({"str"})
 KINDS: dict[str, Kind] = {
     "model": Kind(lambda p, raw: integer(p.name, raw, 1, INT64_MAX, "must be a positive model id"),
-                  _fixed({**INT64, "minimum": 1}), INT),
+                  _fixed({**INT64, "minimum": 1}), INT | STR),
     "id": Kind(_id, _fixed({**INT64, "minimum": 1}), INT | STR),  # path ids: the SDK types them str
     "time": Kind(_time, _fixed({**INT64, "minimum": 0, "maximum": MAX_INSTANT - 1}), INT),
     "page": Kind(lambda p, raw: integer(p.name, raw, 1, INT32_MAX),

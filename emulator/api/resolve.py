@@ -48,9 +48,41 @@ def _department(r: Resolution, p: Param, value: Any) -> Any:
     return dep
 
 
+def _member(r: Resolution, p: Param, value: Any) -> Any:
+    """A member of the caller's organisation; of the path's department where the path names one."""
+    scenario = r.world.scenario
+    member = scenario.members.get(value)
+    if member is None or scenario.departments[member.department_id].organization_id != r.org.id:
+        raise errors.invalid_parameter(p.name, f"no member has id {value} in your organization")
+    dep = r.entities.get("clientId")
+    if dep is not None and member.department_id != dep.id:
+        raise errors.invalid_parameter(p.name, f"member {value} does not belong to department {dep.id}")
+    department_in_scope(r.account, member.department_id)
+    return member
+
+
+def _api_key(r: Resolution, p: Param, value: Any) -> Any:
+    scenario = r.world.scenario
+    key = scenario.api_keys.get(value)
+    if key is None or scenario.departments[key.department_id].organization_id != r.org.id:
+        raise errors.invalid_parameter(p.name, f"no API key has id {value} in your organization")
+    department_in_scope(r.account, key.department_id)
+    return key
+
+
+def _model_group(r: Resolution, p: Param, value: Any) -> Any:
+    group = r.world.scenario.model_groups.get(value)
+    if group is None or group.organization_id != r.org.id:
+        raise errors.invalid_parameter(p.name, f"no model group has id {errors.echo(str(value))} in your organization")
+    return group
+
+
 RESOLVERS: dict[str, Callable[[Resolution, Param, Any], Any]] = {
     "model": _model,
     "department": _department,
+    "member": _member,
+    "api_key": _api_key,
+    "model_group": _model_group,
 }
 
 

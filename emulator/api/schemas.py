@@ -50,3 +50,36 @@ COMMON: dict[str, Any] = {
         description="product_errors=both (default) adds Code, Message and RequestId; documented omits them; "
                     "gateway answers the GatewayError shape instead."),
 }
+
+
+def _sdk_type(kind: str) -> dict[str, Any]:
+    if kind.startswith("list[") and kind.endswith("]"):
+        return array(_sdk_type(kind[5:-1]))
+    simple: dict[str, dict[str, Any]] = {"int": {"type": "integer"}, "float": NUMBER, "str": STRING,
+                                         "bool": {"type": "boolean"}, "dict": {"type": "object"}, "any": {}}
+    return simple[kind] if kind in simple else ref("Sdk" + kind)
+
+
+def from_sdk(name: str) -> dict[str, Any]:
+    """The JSON schemas of an answer as the SDK declares it (`sdk_shapes`), its DTOs included,
+    named Sdk<Name>: every field with the SDK's JSON type, none required (the SDK says nothing of
+    that), no field the SDK does not declare; the envelope's own fields required."""
+    from emulator.api.sdk_shapes import SHAPES
+
+    out: dict[str, Any] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if "Sdk" + current in out:
+            continue
+        fields = SHAPES[current]
+        props = {f.name: _sdk_type(f.type) for f in fields}
+        required = [n for n in ("requestId", "success", "httpStatusCode", "data") if n in props] \
+            if current == name else []
+        out["Sdk" + current] = {"type": "object", "properties": props, "required": required,
+                                "additionalProperties": False}
+        for f in fields:
+            inner = f.type[5:-1] if f.type.startswith("list[") else f.type
+            if inner in SHAPES:
+                todo.append(inner)
+    return out

@@ -13,6 +13,8 @@ from emulator.domain.metrics import COLUMNS, Column
 from emulator.render import DECIMALS, dumps
 
 MODEL_COUNT = Column("model_count", "模型数", "个")
+AVG_TOKENS = Column("avg_tokens", "平均Token数", "Token")
+EXTRA = {c.key: c for c in (MODEL_COUNT, AVG_TOKENS)}
 
 
 def amount(minor: int) -> str:
@@ -21,7 +23,16 @@ def amount(minor: int) -> str:
 
 
 def column(key: str) -> Column:
-    return MODEL_COUNT if key == "model_count" else COLUMNS[key]
+    return EXTRA[key] if key in EXTRA else COLUMNS[key]
+
+
+def ratio(numerator: int, denominator: int) -> str:
+    """numerator / denominator rounded half up to 2 decimals, as a JSON number (0 for 0/0)."""
+    if denominator == 0:
+        return "0"
+    hundredths = (numerator * 200 + denominator) // (2 * denominator)
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}.{part:02d}".rstrip("0").rstrip(".") if part else str(whole)
 
 
 @cache

@@ -28,6 +28,7 @@ class Forms(Mapping[str, str]):
     product_errors: str
     values_encoding: str
     empty_buckets: str
+    client_list: str
 
     @classmethod
     def of(cls, settings: Settings) -> Forms:

@@ -68,6 +68,7 @@ class Aggregator:
         self._settled_totals = lru_cache(maxsize=4096)(self._make_settled_totals)
         self._settled_combined = lru_cache(maxsize=128)(self._make_settled_combined)
         self.texts = Kept(64)  # rendered texts of answers over settled spans (the trend's)
+        self.pages = Kept(32)  # rendered pages of rows over settled spans (the breakdowns')
 
     def totals(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState) -> list[int]:
         """One model's figures over the whole timeline, summed over `keys`, lane by lane; the

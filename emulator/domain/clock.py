@@ -59,6 +59,11 @@ def parse_instant(value: Any, field: str = "now") -> int:
     return seconds
 
 
+def iso_utc(seconds: int) -> str:
+    """Unix seconds as ISO 8601 UTC, as the API writes times: 2026-03-01T04:00:00Z."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True)
 class ClockState:
     fixed: int | None  # None: the wall clock

@@ -8,7 +8,7 @@ so a misspelt `callPerDay` fails loudly instead of being ignored. Policies are c
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -44,6 +44,18 @@ class PriceSpec(_Spec):
     per: Annotated[int, Field(ge=1, le=10**12)] = 1
 
 
+class TierSpec(_Spec):
+    """One context tier of a tiered (Chat) price: the requests whose input is under `maxTokens`
+    tokens (0: no limit, the last tier) and the share of the model's usage they carry."""
+
+    maxTokens: Annotated[int, Field(ge=0, le=10**9)]
+    share: Annotated[int, Field(ge=1, le=1000)] = Field(description="Permille of the usage in this tier.")
+    prices: dict[str, PriceSpec] = Field(min_length=1)
+
+
+Short = Annotated[str, Field(max_length=256)]
+
+
 class ModelSpec(_Spec):
     id: Id
     code: Name
@@ -52,12 +64,37 @@ class ModelSpec(_Spec):
     modelType: Annotated[str, AfterValidator(_wire_type)] | None = None  # as the API names it: Chat, ...
     symbol: Name | None = None  # the vendor (ModelDTO.symbol); default: the code's leading letters
     popularity: Annotated[int, Field(ge=0, le=10**9)] = 1000  # permille
-    prices: dict[str, PriceSpec] = Field(min_length=1)
+    prices: dict[str, PriceSpec] | None = Field(None, min_length=1)  # a flat price; or tiers
+    tiers: Annotated[list[TierSpec], Field(min_length=1, max_length=16)] | None = None
+    maxInputLength: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    maxOutputLength: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    description: Short = ""
+    tags: Short = ""
+
+
+class AuthorizationSpec(_Spec):
+    """Which models a department or member may use: models by id, and model groups."""
+
+    models: Annotated[list[Id], Field(max_length=1000)] = []
+    modelGroups: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=100)] = []
+
+
+ROLES = ("member", "dept_admin")
+
+
+def _role(code: str) -> str:
+    if code not in ROLES:
+        raise ValueError(f"must be one of {', '.join(ROLES)}")
+    return code
 
 
 class MemberSpec(_Spec):
     id: Id
     name: Name | None = None
+    loginName: Name | None = None  # default: made from the seed
+    phone: Annotated[str, Field(pattern=r"^[0-9+\- ]{5,20}$")] | None = None  # default: made from the seed
+    role: Annotated[str, AfterValidator(_role)] = "member"  # in its department
+    authorization: AuthorizationSpec | None = None  # None: the department's (authConfig inherit)
 
 
 class ApiKeySpec(_Spec):
@@ -65,19 +102,33 @@ class ApiKeySpec(_Spec):
     name: Name | None = None
     memberId: Id | None = None
     callsPerDay: Annotated[int, Field(ge=0)] | None = None
+    enabled: bool = True
+    expireAt: Annotated[str, Field(max_length=40)] | None = None  # ISO 8601 with an offset; None: never
 
 
 class DepartmentSpec(_Spec):
     id: Id
     name: Name | None = None
     parentId: Id | None = None
+    address: Short = ""
+    contact: Short = ""
+    remark: Short = ""
+    authorization: AuthorizationSpec | None = None  # None: every model
     members: list[MemberSpec] = []
     apiKeys: list[ApiKeySpec] = []
+
+
+class ModelGroupSpec(_Spec):
+    groupId: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    type: Literal["system", "manual"] = "manual"
+    models: Annotated[list[Id], Field(min_length=1, max_length=1000)]
 
 
 class OrganizationSpec(_Spec):
     id: Id
     name: Name | None = None
+    modelGroups: list[ModelGroupSpec] = []
     departments: list[DepartmentSpec]
 
 

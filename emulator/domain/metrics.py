@@ -29,7 +29,7 @@ COLUMNS: dict[str, Column] = {
         Column("total_tokens", "总Token数", "Token"),
         Column("image_count", "图片张数", "张"),
         Column("video_duration", "视频时长", "秒"),
-        Column("audio_duration", "音频时长", "秒"),
+        Column("asr_duration", "语音识别时长", "秒"),
         Column("characters", "字符数", "字符"),
         Column("total_amount", "消费金额", "元"),
     )
@@ -81,7 +81,7 @@ MODEL_TYPES: dict[str, ModelType] = {
         ),
         ModelType("image", per_call=(("image_count", 2),)),
         ModelType("video", per_call=(("video_duration", 6),)),
-        ModelType("speech_recognition", per_call=(("audio_duration", 40),)),
+        ModelType("speech_recognition", per_call=(("asr_duration", 40),)),
         ModelType("speech_synthesis", per_call=(("characters", 180),)),
     )
 }
@@ -100,3 +100,10 @@ WIRE_TYPES: tuple[str, ...] = (
 
 # Metrics a price may be attached to: anything drawn (calls included).
 PRICEABLE = frozenset(m for t in MODEL_TYPES.values() for m in t.drawn)
+
+# maxInputLength / maxOutputLength of each kind, unless the fixture says otherwise ([choice]; the
+# API writes them as numeric strings, "8192" [doc]); 0 where a length does not apply.
+DEFAULT_LENGTHS: dict[str, tuple[int, int]] = {
+    "text": (131072, 8192), "embedding": (8192, 0), "image": (800, 0), "video": (800, 0),
+    "speech_recognition": (0, 0), "speech_synthesis": (10000, 0),
+}

@@ -7,6 +7,7 @@ same seed. Nothing depends on Python's salted `hash()`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -18,8 +19,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from emulator.domain.fixture import FixtureSpec, ModelSpec, PriceSpec, check_fixture
-from emulator.domain.metrics import DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
+from emulator.domain.clock import parse_instant
+from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
+from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
 from emulator.validation import FieldError
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
@@ -28,6 +30,29 @@ MAX_DEPTH = 64  # how deep departments may nest
 
 class ScenarioError(ValueError):
     """The fixture file is not a scenario the emulator can serve; the message says where."""
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """Which models a department or member may use: by id, and by model group."""
+
+    model_ids: tuple[int, ...] = ()
+    group_ids: tuple[str, ...] = ()
+
+    def config(self) -> str:
+        """As the API writes it (`allowedModelGroupConfig`): fixed underscore keys [sdk]."""
+        return json.dumps({"model_ids": list(self.model_ids), "group_ids": list(self.group_ids)},
+                          separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A context tier of a tiered price: usage of requests under `max_tokens` input tokens (0: no
+    limit), `share` permille of the model's usage, priced by its own list."""
+
+    max_tokens: int
+    share: int
+    price_list: tuple[tuple[str, str, int], ...]  # (metric, yuan, per)
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: the usage caches key on it
@@ -41,6 +66,11 @@ class Model:
     price_list: tuple[tuple[str, str, int], ...] = ()  # (metric, yuan, per) as the fixture states them
     wire_type: str = ""  # the model type as the API names it: Chat, ImageGeneration, ...
     symbol: str = ""  # the vendor, as ModelDTO.symbol names it
+    tiers: tuple[Tier, ...] = ()  # a tiered price (prices is then their share-weighted mean)
+    max_input_length: int = 0
+    max_output_length: int = 0
+    description: str = ""
+    tags: str = ""
 
     def public(self) -> dict[str, Any]:
         return {
@@ -57,6 +87,8 @@ class ApiKey:
     department_id: int
     member_id: int | None  # None: a department-level key
     calls_per_day: int  # weekday baseline before model popularity, trend and noise
+    enabled: bool = True
+    expire_at: int | None = None  # Unix seconds; None: never
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,10 @@ class Member:
     id: int
     name: str | None  # None: left open by the file, see Scenario.name_of
     department_id: int
+    login_name: str | None = None  # None: made from the seed (Scenario.login_of)
+    phone: str | None = None  # None: made from the seed (Scenario.phone_of)
+    role: str = "member"  # in its department: member or dept_admin
+    authorization: Authorization | None = None  # None: the department's (authConfig "inherit")
 
 
 @dataclass(frozen=True)
@@ -72,6 +108,19 @@ class Department:
     name: str | None
     parent_id: int | None
     organization_id: int
+    address: str = ""
+    contact: str = ""
+    remark: str = ""
+    authorization: Authorization | None = None  # None: every model
+
+
+@dataclass(frozen=True)
+class ModelGroup:
+    id: str  # "mg_…"
+    name: str
+    type: str  # system | manual
+    model_ids: tuple[int, ...]
+    organization_id: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +128,7 @@ class Organization:
     id: int
     name: str | None
     department_ids: tuple[int, ...]
+    model_group_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,11 +138,14 @@ class Scenario:
     departments: Mapping[int, Department]
     members: Mapping[int, Member]
     api_keys: Mapping[int, ApiKey]
+    model_groups: Mapping[str, ModelGroup]
     spec: FixtureSpec  # the validated file, for the parts other modules own (accounts, events)
     digest: bytes  # identifies seed + file content; binds page tokens to this scenario
     seed: int = 0
     source: str = "fixture file"  # how messages name the file
     _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
+    _contacts: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    _fakers: list[Any] = field(default_factory=list, compare=False, repr=False)  # one Faker, made on first use
 
     def name_of(self, entity: Organization | Department | Member) -> str:
         """The entity's name; names the file leaves open come from Faker seeded with the seed.
@@ -114,8 +167,45 @@ class Scenario:
                         self._names[(kind, item.id)] = fake.name() if kind == "member" else fake.word() + suffix
         return self._names[(type(entity).__name__.lower(), entity.id)]
 
+    def login_of(self, member: Member) -> str:
+        return member.login_name if member.login_name is not None else self._contact(member)[0]
+
+    def phone_of(self, member: Member) -> str:
+        return member.phone if member.phone is not None else self._contact(member)[1]
+
+    def _contact(self, member: Member) -> tuple[str, str]:
+        """(login name, phone) the file leaves open: from a Faker of their own, seeded with the
+        seed and the member's id, so names stay what they were and one member's do not depend
+        on the others'."""
+        found = self._contacts.get(member.id)
+        if found is None:
+            if not self._fakers:
+                from faker import Faker
+                self._fakers.append(Faker("zh_CN"))
+            fake = self._fakers[0]
+            fake.seed_instance(self.seed * 1_000_003 + member.id)
+            found = self._contacts[member.id] = (f"{fake.user_name()}{member.id}", fake.phone_number())
+        return found
+
     def keys_of_department(self, department_id: int) -> tuple[ApiKey, ...]:
         return tuple(k for k in self.api_keys.values() if k.department_id == department_id)
+
+    def members_of_department(self, department_id: int) -> tuple[Member, ...]:
+        return tuple(m for m in self.members.values() if m.department_id == department_id)
+
+    def children_of(self, department_id: int) -> tuple[Department, ...]:
+        return tuple(d for d in self.departments.values() if d.parent_id == department_id)
+
+    def models_allowed(self, auth: Authorization | None) -> tuple[int, ...]:
+        """The model ids an authorization allows, in catalogue order (None: every model)."""
+        if auth is None:
+            return tuple(self.models)
+        wanted = set(auth.model_ids)
+        for gid in auth.group_ids:
+            group = self.model_groups.get(gid)
+            if group is not None:
+                wanted.update(group.model_ids)
+        return tuple(m for m in self.models if m in wanted)
 
     def public(self) -> dict[str, Any]:
         """What `GET /_emulator/scenario` shows a test author."""
@@ -139,6 +229,12 @@ class Scenario:
             "apiKeys": [{"id": k.id, "name": k.name, "memberId": k.member_id, "callsPerDay": k.calls_per_day}
                         for k in self.keys_of_department(d.id)],
         }
+
+
+def _authorization(spec: AuthorizationSpec | None) -> Authorization | None:
+    if spec is None:
+        return None
+    return Authorization(tuple(dict.fromkeys(spec.models)), tuple(dict.fromkeys(spec.modelGroups)))
 
 
 def default_fixture_path() -> Path:
@@ -198,16 +294,24 @@ class _Builder:
             for d in o.departments:
                 if d.id in deps:
                     raise self.fail(f"department id {d.id} is used twice")
-                deps[d.id] = Department(d.id, d.name, d.parentId, o.id)
+                deps[d.id] = Department(d.id, d.name, d.parentId, o.id, d.address, d.contact, d.remark,
+                                        _authorization(d.authorization))
                 for mem in d.members:
                     if mem.id in members:
                         raise self.fail(f"member id {mem.id} is used twice")
-                    members[mem.id] = Member(mem.id, mem.name, d.id)
+                    members[mem.id] = Member(mem.id, mem.name, d.id, mem.loginName, mem.phone, mem.role,
+                                             _authorization(mem.authorization))
                 for k in d.apiKeys:
                     if k.id in keys:
                         raise self.fail(f"API key id {k.id} is used twice")
                     calls = k.callsPerDay if k.callsPerDay is not None else self.rng.randrange(150, 3000)
-                    keys[k.id] = ApiKey(k.id, k.name or f"key-{k.id}", d.id, k.memberId, calls)
+                    expire = None
+                    if k.expireAt is not None:
+                        try:
+                            expire = parse_instant(k.expireAt, "expireAt")
+                        except FieldError as exc:
+                            raise self.fail(f"API key {k.id}: {exc.reason}") from None
+                    keys[k.id] = ApiKey(k.id, k.name or f"key-{k.id}", d.id, k.memberId, calls, k.enabled, expire)
             orgs[o.id] = Organization(o.id, o.name, tuple(d.id for d in o.departments))
         for dep in deps.values():
             parent = deps.get(dep.parent_id) if dep.parent_id is not None else None
@@ -220,7 +324,36 @@ class _Builder:
                 raise self.fail(f"API key {key.id} names member {key.member_id}, which does not exist")
             if key.member_id is not None and members[key.member_id].department_id != key.department_id:
                 raise self.fail(f"API key {key.id} belongs to member {key.member_id} of another department")
-        return Scenario(models, orgs, deps, members, keys, self.spec, digest, self.seed, self.where)
+        groups = self.model_groups(orgs, models)
+        self.check_authorizations(deps, members, groups, models)
+        return Scenario(models, orgs, deps, members, keys, groups, self.spec, digest, self.seed, self.where)
+
+    def model_groups(self, orgs: dict[int, Organization], models: dict[int, Model]) -> dict[str, ModelGroup]:
+        groups: dict[str, ModelGroup] = {}
+        for o in self.spec.organizations:
+            for g in o.modelGroups:
+                if g.groupId in groups:
+                    raise self.fail(f"model group {g.groupId} is used twice")
+                unknown = [m for m in g.models if m not in models]
+                if unknown:
+                    raise self.fail(f"model group {g.groupId} names model {unknown[0]}, which is not in the catalogue")
+                groups[g.groupId] = ModelGroup(g.groupId, g.name, g.type, tuple(dict.fromkeys(g.models)), o.id)
+            orgs[o.id] = dataclasses.replace(orgs[o.id], model_group_ids=tuple(g.groupId for g in o.modelGroups))
+        return groups
+
+    def check_authorizations(self, deps: dict[int, Department], members: dict[int, Member],
+                             groups: dict[str, ModelGroup], models: dict[int, Model]) -> None:
+        for what, auth, org in ([(f"department {d.id}", d.authorization, d.organization_id) for d in deps.values()]
+                                + [(f"member {m.id}", m.authorization, deps[m.department_id].organization_id)
+                                   for m in members.values()]):
+            if auth is None:
+                continue
+            for mid in auth.model_ids:
+                if mid not in models:
+                    raise self.fail(f"{what} is authorized for model {mid}, which is not in the catalogue")
+            for gid in auth.group_ids:
+                if gid not in groups or groups[gid].organization_id != org:
+                    raise self.fail(f"{what} is authorized for model group {gid}, not a group of its organization")
 
     def check_tree(self, deps: dict[int, Department]) -> None:
         """Departments form a forest: no department is its own ancestor, and none nests deeper
@@ -243,17 +376,54 @@ class _Builder:
 
     def model(self, m: ModelSpec) -> Model:
         mtype = MODEL_TYPES[m.type]
-        prices, price_list = [], []
-        for metric, spec in m.prices.items():
-            if metric not in mtype.drawn:
-                raise self.fail(f"model {m.id}: a {m.type} model cannot be priced by {metric!r} "
-                                f"(choose from {', '.join(sorted(set(mtype.drawn) & PRICEABLE))})")
-            prices.append((metric, self.price(m.id, metric, spec)))
-            price_list.append((metric, str(spec.yuan), spec.per))
+        if (m.prices is None) == (m.tiers is None):
+            raise self.fail(f"model {m.id}: give prices or tiers (exactly one)")
+        tiers: tuple[Tier, ...] = ()
+        if m.tiers is not None:
+            prices, tiers = self.tiered(m, mtype)
+            price_list: list[tuple[str, str, int]] = []
+        else:
+            assert m.prices is not None
+            prices, price_list = [], []
+            for metric, spec in m.prices.items():
+                self.check_metric(m, mtype, metric)
+                prices.append((metric, self.price(m.id, metric, spec)))
+                price_list.append((metric, str(spec.yuan), spec.per))
         leading = re.match(r"[A-Za-z]+", m.code)
         symbol = m.symbol or (leading.group() if leading else m.code)
+        default_in, default_out = DEFAULT_LENGTHS[m.type]
         return Model(m.id, m.code, m.name, mtype, tuple(prices), m.popularity, tuple(price_list),
-                     m.modelType or DEFAULT_WIRE_TYPES[m.type], symbol)
+                     m.modelType or DEFAULT_WIRE_TYPES[m.type], symbol, tiers,
+                     m.maxInputLength if m.maxInputLength is not None else default_in,
+                     m.maxOutputLength if m.maxOutputLength is not None else default_out, m.description, m.tags)
+
+    def check_metric(self, m: ModelSpec, mtype: ModelType, metric: str) -> None:
+        if metric not in mtype.drawn:
+            raise self.fail(f"model {m.id}: a {m.type} model cannot be priced by {metric!r} "
+                            f"(choose from {', '.join(sorted(set(mtype.drawn) & PRICEABLE))})")
+
+    def tiered(self, m: ModelSpec, mtype: ModelType) -> tuple[list[tuple[str, Fraction]], tuple[Tier, ...]]:
+        """Tiers of a Chat price: shares summing to 1000, ascending limits, the last unlimited (0),
+        each pricing the same metrics; the model's price is their share-weighted mean, exactly."""
+        assert m.tiers is not None
+        if m.type != "text":
+            raise self.fail(f"model {m.id}: only text models are priced by tiers")
+        if sum(t.share for t in m.tiers) != 1000:
+            raise self.fail(f"model {m.id}: the tiers' shares must add up to 1000 (permille)")
+        limits = [t.maxTokens for t in m.tiers]
+        if limits[-1] != 0 or 0 in limits[:-1] or limits[:-1] != sorted(set(limits[:-1])):
+            raise self.fail(f"model {m.id}: tiers need ascending maxTokens, the last one 0 (no limit)")
+        metrics = set(m.tiers[0].prices)
+        total: dict[str, Fraction] = {}
+        tiers = []
+        for t in m.tiers:
+            if set(t.prices) != metrics:
+                raise self.fail(f"model {m.id}: every tier must price the same metrics")
+            for metric, spec in t.prices.items():
+                self.check_metric(m, mtype, metric)
+                total[metric] = total.get(metric, Fraction(0)) + self.price(m.id, metric, spec) * t.share / 1000
+            tiers.append(Tier(t.maxTokens, t.share, tuple((k, str(v.yuan), v.per) for k, v in t.prices.items())))
+        return list(total.items()), tuple(tiers)
 
     def price(self, model_id: int, metric: str, spec: PriceSpec) -> Fraction:
         """`{"yuan": "0.0008", "per": 1000}` → minor units per single unit, exactly."""

@@ -33,6 +33,7 @@ class FormsPatch(BaseModel):
     product_errors: str | None = _form("product_errors")
     values_encoding: str | None = _form("values_encoding")
     empty_buckets: str | None = _form("empty_buckets")
+    client_list: str | None = _form("client_list")
 
 
 class ClockSpec(BaseModel):
