@@ -16,6 +16,7 @@ import random
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
@@ -28,11 +29,9 @@ from emulator.api.table import ROUTER
 from emulator.api.world import Forms, World
 from emulator.auth.accounts import AccountBook, load_accounts
 from emulator.auth.authenticate import authenticate, claimed_access_key
-from emulator.auth.nonces import NonceCache
 from emulator.auth.permission import check_action, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
 from emulator.domain.aggregate import Aggregator
-from emulator.domain.clock import DataClock
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
 from emulator.domain.query import DataState
@@ -41,9 +40,10 @@ from emulator.domain.timeline import DAY
 from emulator.domain.tokens import PageTokens
 from emulator.domain.usage import UsageGenerator, check_capacity
 from emulator.errors import ApiError
-from emulator.harness.faults import FaultBook
-from emulator.harness.journal import Journal, JournalEntry
+from emulator.harness.journal import JournalEntry
+from emulator.harness.state import WorldState
 from emulator.settings import FORMS, Settings
+from emulator.store.sqlite import Identity, StateError
 from emulator.validation import FieldError
 from emulator.wire import WireRequest
 
@@ -92,49 +92,59 @@ def heavy(call: Call) -> bool:
 
 
 class Service:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, owner: bool = True) -> None:
+        """`owner`: this process answers for the state (a CLI's workers share their parent's)."""
         self.settings = settings
         self.scenario: Scenario = load_scenario(settings.fixtures, settings.seed)
         self.accounts: AccountBook = load_accounts(self.scenario)
         self.usage = UsageGenerator(settings.seed, settings.data_start, settings.data_end)
         check_capacity(self.usage, self.scenario)
         self.tokens = PageTokens(self.scenario.digest)
-        self.nonces = NonceCache()
-        self.faults = FaultBook(settings.seed)
-        self.journal = Journal(settings.journal_size)
-        self.clock = DataClock(settings.now, settings.data_lag_minutes)
         self.figures = Figures(self.usage)
         self.aggregate = Aggregator(self.figures)
-        self.events = self._fixture_events()
         self.limits = Limits(settings.max_span_days)
-        self.world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
-                           settings.hourly_max_days)
+        try:
+            self.state = WorldState(settings, Identity(settings.seed, self.scenario.digest.hex()), self._event_book,
+                                    owner=owner)
+        except StateError as exc:
+            raise ScenarioError(str(exc)) from None
+        self.clock, self.events, self.faults = self.state.clock, self.state.events, self.state.faults
+        self.nonces, self.journal = self.state.nonces, self.state.journal
+        self._world = World(self.scenario, self.figures, self.aggregate, self.tokens, self.state.forms,
+                            settings.hourly_max_days)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
         self._pool: ThreadPoolExecutor | None = None
 
-    def _fixture_events(self) -> EventBook:
+    def _event_book(self, commit: Callable[[Callable[[Any], Any]], Any]) -> EventBook:
         """The fixture's `usageEvents`, checked like events posted at run time."""
         window = (self.usage.window_start, self.usage.window_start + self.usage.days * DAY)
         try:
             return EventBook(self.scenario, window, self.scenario.spec.usageEvents,
-                             room=lambda: Room(self.usage, self.scenario), max_days=self.settings.max_span_days + 1)
+                             room=lambda: Room(self.usage, self.scenario), max_days=self.settings.max_span_days + 1,
+                             commit=commit)
         except FieldError as exc:
             raise ScenarioError(f"{self.scenario.source}: {exc}") from None
 
+    @property
+    def world(self) -> World:
+        """What actions see: replaced whole when something it holds changes."""
+        if self._world.forms is not self.state.forms:
+            self._world = self._world.with_forms(self.state.forms)
+        return self._world
+
+    def sync(self) -> None:
+        """Catch up with every change made by any worker."""
+        self.state.sync()
+
     def reset(self) -> None:
-        """Back to the started state: no fault rules, nonces or journal; the started forms, clock
-        and usage events."""
-        self.faults.clear()
-        self.nonces.clear()
-        self.journal.clear()
+        """Every worker back to the started state: no fault rules, nonces or journal; the started
+        forms, clock and usage events."""
+        self.state.reset()
         self.unexpected.clear()
-        self.clock.reset()
-        self.events.reset()
-        self.world = self.world.with_forms(Forms.of(self.settings))
 
     @property
     def forms(self) -> Forms:
-        return self.world.forms
+        return self.state.forms
 
     def data_state(self) -> DataState:
         """The clock's cutoff, the events and the empty-bucket form, taken once for a request."""
@@ -142,8 +152,7 @@ class Service:
 
     def set_forms(self, **changes: str) -> Forms:
         """Switch forms of the unknowns; an unknown name or form raises FieldError, changing nothing."""
-        self.world = self.world.with_forms(self.world.forms.replaced(**changes))
-        return self.world.forms
+        return self.state.set_forms(**changes)
 
     def effective_config(self) -> dict[str, Any]:
         """The settings with what was switched at run time in force (`GET /_emulator/config`)."""
@@ -160,6 +169,7 @@ class Service:
         request_id = new_request_id()
         access_key = claimed_access_key(req)  # unverified: for fault rules and the journal
         action: Action | None = None
+        self.state.sync()  # what any worker changed: one 8-byte read when nothing did
         try:
             action, path_args = ROUTER.match(req.method, req.path, req.raw_path)
             body = await self._pipeline(req, action, path_args, request_id, arrived, access_key)
@@ -242,7 +252,8 @@ class Service:
         return self._pool
 
     def close(self) -> None:
-        """Let go of the thread that answers heavy requests (it is started on first use)."""
+        """Let go of the thread that answers heavy requests, the journal's writer and the store."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        self.state.close()

@@ -67,6 +67,8 @@ class Settings:
     nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
     host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)
     journal_size: int = _setting(10_000, "entries the request journal keeps (the oldest go first)", flag=False)
+    state: str | None = _setting(None, "file that keeps the emulator's state across restarts (SQLite); "
+                                       "default: a temporary one, removed at exit")
     allowed_hosts: str | None = _setting(None, "host names the control API and dashboard answer besides IP literals, "
                                                "localhost and single-label names: comma-separated, a leading dot "
                                                "for a domain and its subdomains (.ci.example), * for any")

@@ -7,7 +7,7 @@ import datetime as dt
 from emulator import errors
 from emulator.auth import signature as sig
 from emulator.auth.accounts import Account, AccountBook
-from emulator.auth.nonces import NonceCache
+from emulator.auth.nonces import NonceCache, SharedNonces
 from emulator.errors import ApiError
 from emulator.wire import WireRequest
 
@@ -23,7 +23,7 @@ def claimed_access_key(req: WireRequest) -> str | None:
         return None
 
 
-def authenticate(req: WireRequest, mode: str, book: AccountBook, nonces: NonceCache,
+def authenticate(req: WireRequest, mode: str, book: AccountBook, nonces: NonceCache | SharedNonces,
                  now: dt.datetime, skew_minutes: int, nonce_ttl_minutes: int) -> Account:
     """The account a request acts as; any failure raises the gateway's error and records nothing."""
     if mode == "off":
@@ -51,11 +51,10 @@ def authenticate(req: WireRequest, mode: str, book: AccountBook, nonces: NonceCa
     nonce = req.canonical_header("x-acs-signature-nonce")
     if nonce is not None:
         arrived = now.timestamp()
-        if nonces.seen(nonce, arrived):
-            raise errors.rejected(errors.NONCE_USED, f"the nonce {errors.echo(nonce)!r} was used by an accepted "
-                                  "request that is still within the replay window")
         # Remembered while the request could still be accepted: until its date leaves the
         # window (later than arrival + window when it is dated ahead of the server's clock).
         until = max(arrived + nonce_ttl_minutes * 60, signed_at.timestamp() + skew_minutes * 60)
-        nonces.remember(nonce, until, arrived)
+        if not nonces.claim(nonce, until, arrived):
+            raise errors.rejected(errors.NONCE_USED, f"the nonce {errors.echo(nonce)!r} was used by an accepted "
+                                  "request that is still within the replay window")
     return account

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import threading
+from typing import Any
 
 DIGEST_SIZE = 16
 ENTRY_BYTES = 150  # about what one remembered nonce costs in memory (digest, expiry, dict and heap slots)
@@ -52,6 +53,15 @@ class NonceCache:
                 heapq.heappush(self._queue, (until, self._arrivals, digest))
             self._forget_expired(now)
 
+    def claim(self, nonce: str, until: float, now: float) -> bool:
+        """Remember `nonce` until `until` unless it is remembered already: whether it was new."""
+        with self._lock:
+            self._forget_expired(now)
+            if self._digest(nonce) in self._expiry:
+                return False
+        self.remember(nonce, until, now)
+        return True
+
     def clear(self) -> None:
         with self._lock:
             self._expiry.clear()
@@ -59,3 +69,17 @@ class NonceCache:
 
     def __len__(self) -> int:
         return len(self._expiry)
+
+
+class SharedNonces:
+    """The nonces of every worker of an emulator, in its store: a nonce is accepted once,
+    whichever worker gets it. Kept as their 16-byte digests, at most `max_entries`."""
+
+    def __init__(self, store: Any, max_entries: int = 100_000) -> None:
+        self.store, self.max_entries = store, max_entries
+
+    def claim(self, nonce: str, until: float, now: float) -> bool:
+        return bool(self.store.remember_nonce(NonceCache._digest(nonce), until, now, self.max_entries))
+
+    def clear(self) -> None:
+        self.store.clear_nonces()

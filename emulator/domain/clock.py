@@ -71,13 +71,34 @@ class ClockState:
 
 
 class DataClock:
-    """The data clock of one emulator; thread-safe, reset to the started setting."""
+    """The data clock of one emulator, reset to the started setting. A change is written through
+    `commit` (the store: every worker sees it) and applied by `load` when it is committed; used
+    alone (no commit given) it applies its changes at once."""
 
-    def __init__(self, fixed: int | None, lag_minutes: int, wall: Callable[[], float] = time.time) -> None:
+    def __init__(self, fixed: int | None, lag_minutes: int, wall: Callable[[], float] = time.time,
+                 commit: Callable[[Callable[[Any], None]], None] | None = None) -> None:
         self._started = ClockState(fixed, lag_minutes)
         self._state = self._started
         self._wall = wall
         self._lock = threading.Lock()
+        self._commit = commit
+
+    def load(self, clock: tuple[int | None, int] | None) -> None:
+        """The stored clock: (fixed, lag), or None for the started setting."""
+        self._state = self._started if clock is None else ClockState(*clock)
+
+    def _change(self, new: Callable[[ClockState], ClockState]) -> None:
+        def write(writer: Any) -> None:
+            state = new(self._state)  # from the state as of the last change
+            if writer is None:
+                self._state = state
+            else:
+                writer.set_clock(None if state == self._started else (state.fixed, state.lag_minutes))
+        if self._commit is None:
+            with self._lock:
+                write(None)
+        else:
+            self._commit(write)
 
     def now(self) -> int:
         fixed = self._state.fixed
@@ -104,27 +125,25 @@ class DataClock:
         if lag_minutes is not None and (isinstance(lag_minutes, bool) or not isinstance(lag_minutes, int)
                                         or not 0 <= lag_minutes <= MAX_LAG_MINUTES):
             raise ClockError("dataLagMinutes", f"must be an integer from 0 to {MAX_LAG_MINUTES}")
-        with self._lock:
-            state = self._state
-            self._state = ClockState(fixed if now is not None else state.fixed,
-                                     lag_minutes if lag_minutes is not None else state.lag_minutes)
+        self._change(lambda state: ClockState(fixed if now is not None else state.fixed,
+                                              lag_minutes if lag_minutes is not None else state.lag_minutes))
 
     def advance(self, seconds: int) -> None:
         """Move a fixed clock forward; figures only grow as it moves."""
         if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
             raise ClockError("seconds", "must be a non-negative integer: the clock only moves forward")
-        with self._lock:
-            state = self._state
+
+        def moved(state: ClockState) -> ClockState:
             if state.fixed is None:
                 raise ClockError("seconds", "the clock follows the wall clock; fix it first (PUT /_emulator/clock)")
             if state.fixed + seconds >= MAX_INSTANT:
                 raise ClockError("seconds", f"advancing by {seconds} s would pass the year 5138")
-            self._state = ClockState(state.fixed + seconds, state.lag_minutes)
+            return ClockState(state.fixed + seconds, state.lag_minutes)
+        self._change(moved)
 
     def reset(self) -> None:
         """Back to the started setting (the `now` and `data_lag_minutes` settings)."""
-        with self._lock:
-            self._state = self._started
+        self._change(lambda state: self._started)
 
     def public(self) -> dict[str, Any]:
         return {"now": self.now(), "fixed": self.fixed, "dataLagMinutes": self.lag_minutes}

@@ -177,67 +177,128 @@ class Bound(Protocol):
 
     def add(self, event: UsageEvent) -> None: ...
 
+    def fits(self, event: UsageEvent) -> None: ...
+
 
 class EventBook:
     """The events in force, in the order added. Readers take the current tuple (never locked);
-    writers replace it whole, so a request sees one consistent list."""
+    it is replaced whole, so a request sees one consistent list.
+
+    A change is written through `commit` (the store: every worker sees it) and applied when it
+    is committed, by `apply` (events added) or `load` (the whole list); used alone (no commit)
+    the book applies its changes at once. Either way an event is checked before anything is
+    written, and a refused one changes nothing."""
 
     def __init__(self, scenario: Scenario, window: tuple[int, int], started: Iterable[Mapping[str, Any]] = (),
-                 room: Callable[[], Bound] | None = None, max_days: int = 367) -> None:
+                 room: Callable[[], Bound] | None = None, max_days: int = 367,
+                 commit: Callable[[Callable[[Any], Any]], Any] | None = None) -> None:
         self.scenario, self.window = scenario, window
         self.max_days = max_days
         self.work = 0  # of the events in force, key-model-days (WORK_BUDGET)
         self._new_room = room
         self.room = room() if room is not None else None
         self._lock = threading.Lock()
-        self._started: tuple[UsageEvent, ...] = ()
         self.events: tuple[UsageEvent, ...] = ()
+        self._by_id: dict[int, UsageEvent] = {}
         self._next_id = 1
+        self._commit = commit
+        self.started: list[dict[str, Any]] = []  # the fixture's events, as the store keeps them
         for i, spec in enumerate(started):
             try:
-                self.add(spec)
+                checked = validate(UsageEventSpec, mapping_of(spec))
+                self._append(self._checked(checked))
             except FieldError as exc:
                 raise FieldError(f"usageEvents.{i}.{exc.field}", exc.reason) from None
-        self._started = self.events
-        self._started_next = self._next_id
+            self.started.append(checked.model_dump(exclude_none=True))
+
+    def _checked(self, checked: UsageEventSpec) -> UsageEvent:
+        """The next event, judged against the events in force (nothing changes)."""
+        if len(self.events) >= MAX_EVENTS:
+            raise FieldError("body", f"there are already {MAX_EVENTS} usage events; remove some first")
+        event = check_event(checked, self._next_id, self.scenario, self.window)
+        work = self.work_of(event)
+        if self.work + work > WORK_BUDGET:
+            raise FieldError("body", f"this event covers {work:,} key-model-days (keys × models × days, at most "
+                                     f"{self.max_days} days counted); with the {self.work:,} of the events in "
+                                     f"force that passes the budget of {WORK_BUDGET:,}: narrow it to a model, a "
+                                     "department or fewer days, or remove events")
+        if self.room is not None:
+            self.room.fits(event)
+        return event
+
+    def _append(self, event: UsageEvent) -> None:
+        if self.room is not None:
+            self.room.add(event)
+        self.events = self.events + (event,)
+        self._by_id[event.id] = event
+        self.work += self.work_of(event)
+        self._next_id = max(self._next_id, event.id + 1)
 
     def add(self, spec: Mapping[str, Any] | UsageEventSpec | None = None, **fields: Any) -> UsageEvent:
         """Add an event (a UsageEventSpec, or its fields as a dict or keywords); a malformed one
         raises FieldError naming the field and changes nothing."""
         checked = validate(UsageEventSpec, mapping_of(spec, **fields))
-        with self._lock:
-            if len(self.events) >= MAX_EVENTS:
-                raise FieldError("body", f"there are already {MAX_EVENTS} usage events; remove some first")
-            event = check_event(checked, self._next_id, self.scenario, self.window)
-            work = self.work_of(event)
-            if self.work + work > WORK_BUDGET:
-                raise FieldError("body", f"this event covers {work:,} key-model-days (keys × models × days, at most "
-                                         f"{self.max_days} days counted); with the {self.work:,} of the events in "
-                                         f"force that passes the budget of {WORK_BUDGET:,}: narrow it to a model, a "
-                                         "department or fewer days, or remove events")
-            if self.room is not None:
-                self.room.add(event)  # raises before anything changes
-            self.events = self.events + (event,)
-            self.work += work
-            self._next_id += 1
-            return event
+
+        def write(writer: Any) -> int:
+            event = self._checked(checked)
+            if writer is None:
+                self._append(event)
+            else:
+                writer.add_event(event.id, checked.model_dump(exclude_none=True))
+            return event.id
+        return self._by_id[self._run(write)]
 
     def remove(self, event_id: int) -> bool:
-        with self._lock:
-            kept = tuple(e for e in self.events if e.id != event_id)
-            removed = len(kept) != len(self.events)
-            self._replace(kept)
-            return removed
+        def write(writer: Any) -> bool:
+            if event_id not in self._by_id:
+                return False
+            if writer is None:
+                self._replace(tuple(e for e in self.events if e.id != event_id))
+            else:
+                writer.remove_event(event_id)
+            return True
+        return bool(self._run(write))
 
     def clear(self) -> None:
-        with self._lock:
-            self._replace(())
+        def write(writer: Any) -> None:
+            if writer is None:
+                self._replace(())
+            else:
+                writer.set_events([], self._next_id)
+        self._run(write)
 
     def reset(self) -> None:
-        """Back to the fixture's events."""
-        with self._lock:
-            self._replace(self._started)
-            self._next_id = self._started_next
+        """Back to the fixture's events (ids from 1)."""
+        started = list(enumerate(self.started, start=1))
+
+        def write(writer: Any) -> None:
+            if writer is None:
+                self.load(started, len(started) + 1)
+            else:
+                writer.set_events(started, len(started) + 1)
+        self._run(write)
+
+    def _run(self, write: Callable[[Any], Any]) -> Any:
+        if self._commit is None:
+            with self._lock:
+                return write(None)
+        return self._commit(write)
+
+    def apply(self, added: list[tuple[int, dict[str, Any]]]) -> None:
+        """Events added by another change of the store (ids after the last one), in order."""
+        for event_id, spec in added:
+            if event_id not in self._by_id:
+                self._append(check_event(validate(UsageEventSpec, spec), event_id, self.scenario, self.window))
+
+    def load(self, events: list[tuple[int, dict[str, Any]]], next_id: int) -> None:
+        """The events in force as the store has them, counted again."""
+        self._replace(tuple(check_event(validate(UsageEventSpec, spec), i, self.scenario, self.window)
+                            for i, spec in events))
+        self._next_id = next_id
+
+    @property
+    def next_id(self) -> int:
+        return self._next_id
 
     def work_of(self, event: UsageEvent) -> int:
         """What the event may cost a request: keys × models × days covered (at most max_days)."""
@@ -247,10 +308,11 @@ class EventBook:
         return keys * models * days
 
     def _replace(self, events: tuple[UsageEvent, ...]) -> None:
-        """The events in force, and what they could add up to counted again (under the lock)."""
+        """The events in force, and what they could add up to counted again."""
         self.work = sum(self.work_of(e) for e in events)
         if self._new_room is not None:
             self.room = self._new_room()
             for e in events:
                 self.room.add(e)
         self.events = events
+        self._by_id = {e.id: e for e in events}

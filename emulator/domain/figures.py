@@ -246,6 +246,12 @@ class Room:
             self.factors, self.sets = before
             raise
 
+    def fits(self, event: UsageEvent) -> None:
+        """Raise FieldError if `event` would not fit; count nothing either way."""
+        before = (self.factors, self.sets)
+        self.add(event)
+        self.factors, self.sets = before
+
     def _check(self, touched: list[int], event: UsageEvent) -> None:
         field = "factor" if event.factor is not None else "set"
         for mid in touched:

@@ -8,11 +8,11 @@ number of times or at a seeded rate, and may add a delay. The error bodies are t
 
 from __future__ import annotations
 
-import random
+import hashlib
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -91,7 +91,6 @@ class FaultRule:
     spec: FaultRuleSpec
     times: int | None  # fires this many times more, then stops; None: no limit
     hits: int = 0
-    _rng: random.Random = field(repr=False, default_factory=random.Random)
 
     def public(self) -> dict[str, Any]:
         s = self.spec
@@ -135,14 +134,68 @@ def _header_int(req: WireRequest, name: str, low: int, high: int) -> int | None:
     return int(raw)
 
 
-class FaultBook:
-    """The active rules. Thread-safe: the control API and the Emulator helper may touch it."""
+def chance(seed: int, rule_id: int, draw: int) -> float:
+    """The `draw`-th number in [0, 1) of a rule's stream: seeded, the same in every worker."""
+    digest = hashlib.blake2b(b"%d|%d|%d" % (seed, rule_id, draw), digest_size=8, person=b"fault-rate").digest()
+    return int.from_bytes(digest, "little") / 2**64
 
-    def __init__(self, seed: int) -> None:
+
+class Counters(Protocol):
+    """Where hits and draws are counted: the store (every worker shares them) or this process."""
+
+    def fire_fault(self, rule_id: int) -> bool: ...
+
+    def draw_fault(self, rule_id: int) -> int: ...
+
+    def fault_counters(self) -> dict[int, tuple[int | None, int]]: ...
+
+
+class _LocalCounters:
+    def __init__(self, book: FaultBook) -> None:
+        self.book = book
+        self.draws: dict[int, int] = {}
+
+    def fire_fault(self, rule_id: int) -> bool:
+        rule = next((r for r in self.book._rules if r.id == rule_id), None)
+        if rule is None or (rule.times is not None and rule.times <= 0):
+            return False
+        rule.hits += 1
+        rule.times = rule.times - 1 if rule.times is not None else None
+        return True
+
+    def draw_fault(self, rule_id: int) -> int:
+        self.draws[rule_id] = self.draws.get(rule_id, -1) + 1
+        return self.draws[rule_id]
+
+    def fault_counters(self) -> dict[int, tuple[int | None, int]]:
+        return {r.id: (r.times, r.hits) for r in self.book._rules}
+
+
+class FaultBook:
+    """The active rules. A change is written through `commit` (the store) and applied by `load`
+    once committed; hits, times left and rate draws are counted by `counters` (the store), so a
+    rule that fires once fires once whichever worker gets the request. Used alone (no commit)
+    it keeps everything in this process."""
+
+    def __init__(self, seed: int, commit: Callable[[Callable[[Any], Any]], Any] | None = None,
+                 counters: Counters | None = None) -> None:
         self.seed = seed
         self._rules: list[FaultRule] = []
         self._next_id = 1
         self._lock = threading.Lock()
+        self._commit = commit
+        self._counters: Counters = counters if counters is not None else _LocalCounters(self)
+
+    def load(self, rules: list[tuple[int, dict[str, Any], int | None, int]], next_id: int) -> None:
+        """The rules as the store has them: (id, spec, times left, hits)."""
+        self._rules = [FaultRule(i, validate(FaultRuleSpec, spec), times, hits) for i, spec, times, hits in rules]
+        self._next_id = next_id
+
+    def _run(self, write: Callable[[Any], Any]) -> Any:
+        if self._commit is None:
+            with self._lock:
+                return write(None)
+        return self._commit(write)
 
     def add(self, spec: Mapping[str, Any] | FaultRuleSpec | None = None, **fields: Any) -> FaultRule:
         """Add a rule; a malformed one raises FieldError naming the field and changes nothing."""
@@ -151,33 +204,52 @@ class FaultBook:
             raise FieldError("code", "a rule needs a code, a delayMs, or both")
         if checked.retryAfterMs is not None and checked.code is None:
             raise FieldError("retryAfterMs", "needs a code: only an error carries x-acs-retry-after")
-        with self._lock:
+
+        def write(writer: Any) -> int:
             if len(self._rules) >= MAX_RULES:
                 raise FieldError("body", f"there are already {MAX_RULES} fault rules; remove some first")
-            rule = FaultRule(self._next_id, checked, checked.times,
-                             _rng=random.Random(self.seed * 1_000_003 + self._next_id))
-            self._next_id += 1
-            self._rules.append(rule)
-        return rule
+            rule_id = self._next_id
+            if writer is None:
+                self._rules.append(FaultRule(rule_id, checked, checked.times))
+                self._next_id += 1
+            else:
+                writer.add_fault(rule_id, checked.model_dump(exclude_none=True), checked.times)
+            return rule_id
+        rule_id = self._run(write)
+        return next(r for r in self._rules if r.id == rule_id)
 
     def rules(self) -> list[FaultRule]:
-        with self._lock:
-            return list(self._rules)
+        """The rules, with their hits and times left as counted by every worker."""
+        counted = self._counters.fault_counters()
+        out = []
+        for r in list(self._rules):
+            times, hits = counted.get(r.id, (r.times, r.hits))
+            out.append(FaultRule(r.id, r.spec, times, hits))
+        return out
 
     def remove(self, rule_id: int) -> bool:
-        with self._lock:
-            before = len(self._rules)
-            self._rules = [r for r in self._rules if r.id != rule_id]
-            return len(self._rules) != before
+        def write(writer: Any) -> bool:
+            if all(r.id != rule_id for r in self._rules):
+                return False
+            if writer is None:
+                self._rules = [r for r in self._rules if r.id != rule_id]
+            else:
+                writer.remove_fault(rule_id)
+            return True
+        return bool(self._run(write))
 
     def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
-            self._next_id = 1
+        def write(writer: Any) -> None:
+            if writer is None:
+                self._rules, self._next_id = [], 1
+            else:
+                writer.set_faults([], 1)
+        self._run(write)
 
     def injection_for(self, req: WireRequest, access_key_id: str | None, action: str = "") -> Injection | None:
         """The headers' fault wins; otherwise the first matching rule that fires."""
-        if not self._rules and not req.has_any(FAULT_HEADERS):
+        rules = self._rules
+        if not rules and not req.has_any(FAULT_HEADERS):
             return None
         header_code = req.header(FAULT_HEADER)
         delay = _header_int(req, DELAY_HEADER, 0, MAX_DELAY_MS)
@@ -189,20 +261,21 @@ class FaultBook:
             except ValueError as exc:
                 raise errors.invalid_parameter(FAULT_HEADER, str(exc)) from None
             return Injection(err, delay or 0)
-        if not self._rules:
+        if not rules:
             return None
         query = {}
         try:
             query = dict(req.query)
         except ApiError:
             pass  # an undecodable query matches no rule by value; validation will name it
-        with self._lock:
-            for rule in self._rules:
-                if rule.matches(query, access_key_id, action, req.method) and (
-                        rule.spec.rate >= 1 or rule._rng.random() < rule.spec.rate):
-                    rule.hits += 1
-                    if rule.times is not None:
-                        rule.times -= 1
-                    s = rule.spec
-                    return Injection(_injected(s.code, f"fault rule {rule.id}", s.retryAfterMs), s.delayMs)
+        for rule in rules:
+            if not rule.matches(query, access_key_id, action, req.method):
+                continue
+            s = rule.spec
+            if s.rate < 1 and chance(self.seed, rule.id, self._counters.draw_fault(rule.id)) >= s.rate:
+                continue
+            if not self._counters.fire_fault(rule.id):
+                rule.times = 0  # spent, in another worker perhaps
+                continue
+            return Injection(_injected(s.code, f"fault rule {rule.id}", s.retryAfterMs), s.delayMs)
         return None

@@ -9,6 +9,7 @@ Python names are snake_case; `public()` gives the wire's camelCase.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import deque
 from typing import Any, NamedTuple
@@ -60,21 +61,73 @@ class JournalEntry(NamedTuple):  # a tuple: made on every request, cheaply
 
 
 class Journal:
-    def __init__(self, size: int) -> None:
+    """The entries of one emulator. Alone (no store) it keeps them in this process. With a store
+    each worker records into a buffer, which a background thread writes to the store every
+    FLUSH seconds (and before every read), so every worker's requests are in the journal within
+    100 ms and a request never waits for the store."""
+
+    FLUSH = 0.05
+
+    def __init__(self, size: int, store: Any = None) -> None:
+        self.size = size
         self._entries: deque[JournalEntry] = deque(maxlen=size)
-        self.total = 0
+        self._total = 0
         self._lock = threading.Lock()
+        self._store = store
+        self._stop = threading.Event()
+        self._flusher: threading.Thread | None = None
+        if store is not None:
+            self._flusher = threading.Thread(target=self._flush_loop, name="aicontent-journal", daemon=True)
+            self._flusher.start()
 
     def record(self, entry: JournalEntry) -> None:
         with self._lock:
             self._entries.append(entry)
-            self.total += 1
+            self._total += 1
 
-    def entries(self) -> list[JournalEntry]:
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(self.FLUSH):
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - a store closing under us: the next read says it
+                pass
+
+    def flush(self) -> None:
+        """Write the buffered entries to the store (a no-op without one)."""
+        if self._store is None:
+            return
         with self._lock:
-            return list(self._entries)
+            pending = list(self._entries)
+            self._entries.clear()
+        if pending:
+            self._store.append_journal([json.dumps(e, separators=(",", ":")) for e in pending], self.size)
+
+    def entries(self, limit: int | None = None) -> list[JournalEntry]:
+        """The newest `limit` entries (None: every one kept), oldest first."""
+        if self._store is None:
+            with self._lock:
+                kept = list(self._entries)
+            return kept if limit is None else kept[-limit:] if limit else []
+        self.flush()
+        return [JournalEntry(*json.loads(r)) for r in self._store.read_journal(limit)]
+
+    @property
+    def total(self) -> int:
+        """Requests since the last reset, whether or not they are still kept."""
+        if self._store is None:
+            return self._total
+        self.flush()
+        return int(self._store.journal_total())
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self.total = 0
+            self._total = 0
+        if self._store is not None:
+            self._store.clear_journal()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._flusher is not None:
+            self._flusher.join(timeout=2)
+            self.flush()

@@ -144,11 +144,14 @@ async def _read_body(receive: Receive) -> tuple[bytes, int, tuple[str, str] | No
     return b"".join(chunks), size, digests
 
 
-def create_app(settings: Settings | None = None, service: Service | None = None) -> EmulatorApp:
+def create_app(settings: Settings | None = None, service: Service | None = None, owner: bool = True) -> EmulatorApp:
     """Build the app from settings (or around an existing service)."""
-    return EmulatorApp(service or Service(settings or Settings()))
+    return EmulatorApp(service or Service(settings or Settings(), owner=owner))
 
 
 def app_from_environment() -> EmulatorApp:
-    """Factory for worker processes: settings from `AICONTENT_EMULATOR_*`, set by the CLI."""
-    return create_app(Settings.from_sources())
+    """Factory for worker processes: settings from `AICONTENT_EMULATOR_*`, set by the CLI (whose
+    process owns the state they share)."""
+    from emulator.harness.state import owner_of_state
+
+    return create_app(Settings.from_sources(), owner=owner_of_state())

@@ -107,7 +107,7 @@ def harness_routes(service: Service) -> APIRouter:
                       requestId: str | None = Query(None, max_length=64,  # noqa: N803 - the wire's name
                                                     description="Only entries whose request id starts so "
                                                                 "(case-insensitive).")) -> Response:
-        entries = service.journal.entries()
+        entries = service.journal.entries(None if requestId else limit)
         total = service.journal.total  # every request since the last reset, however many are kept
         if requestId:
             prefix = requestId.upper()
