@@ -1,4 +1,5 @@
-"""Shared helpers for the tests: raw requests, row decoding, well-known times."""
+"""Shared helpers for the tests: raw requests, row decoding, well-known times, the gateway's fixed
+messages, and timing for the complexity regressions."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 
 import httpx
+from signer import API
 
 from emulator.errors import CATALOGUE
 
-API = "/api/v1/modelRouter/open/billing/cost/model-detail"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -168,3 +170,39 @@ def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
         if "errCode" in body:
             assert body["errCode"] == code and body["httpStatusCode"] == response.status_code
     return None
+
+
+# -- timing, for the complexity regressions: an input against one four times larger ------------
+LINEAR = 8  # time(4n) / time(n) stays below this: linear is ~4, quadratic ~16
+
+
+def best_time(work: Callable[[], Any], runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def growth(make: Callable[[int], Callable[[], Any]], n: int) -> float:
+    """How much longer the work takes for 4n than for n (inputs built before timing)."""
+    small, large = make(n), make(4 * n)
+    small()  # warm up
+    return best_time(large) / best_time(small)
+
+
+# The gateway's fixed messages (SignatureDoesNotMatch's is followed by the server's strings to sign).
+MISMATCH = "Specified signature does not match our calculation."
+FIXED = {
+    "IncompleteSignature": "The request signature does not conform to Aliyun standards.",
+    "SignatureDoesNotMatch": MISMATCH,
+    "InvalidAccessKeyId.NotFound": "Specified access key is not found.",
+    "InvalidTimeStamp.Expired": "Specified time stamp or date value is expired.",
+    "InvalidTimeStamp.Format": "Specified time stamp or date value is not well formatted.",
+    "SignatureNonceUsed": "Specified signature nonce was used already.",
+    "InvalidVersion": "Specified parameter Version is not valid.",
+    "InvalidAction": "Specified parameter Action is not valid.",
+    "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
+    "Throttling.User": "Request was denied due to user flow control.",
+}

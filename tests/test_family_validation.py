@@ -3,17 +3,15 @@ parameter, and (for what model-detail also takes) exactly model-detail's message
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from family_helpers import ACTIONS, COST, call, ok
 from helpers import DAY, MARCH_1, SHARED_INVALID, error_of
+from kit import assert_invalid
 
 from emulator.server import Emulator
 
 SPAN = {"startTime": MARCH_1, "endTime": MARCH_1 + DAY}
-GATEWAY_KEYS = ["RequestId", "HostId", "Code", "Message", "Recommend", "reason"]
 
 SHARED = SHARED_INVALID  # the time span, filter and token cases model-detail has too
 MODEL_TYPES = ["", "Chat,,TTS", ",Chat", "Chat,", "Chat1", "Chat TTS", "Chat;TTS", "x" * 65, "Çhat", "chat,Chat",
@@ -45,16 +43,6 @@ OWN = [  # (actions, change, name, reason)
     (["catalogue"], {"modelType": "Chat,,TTS"}, "modelType", "must list model types like"),
     (["catalogue"], {"modelType": "chat,LLM"}, "modelType", "more than once"),
 ]
-
-
-def assert_invalid(r: httpx.Response, name: str, reason: str) -> dict[str, Any]:
-    assert r.status_code == 400, r.text
-    body = error_of(r)
-    assert list(body) == GATEWAY_KEYS and body["Code"] == "InvalidParameter"
-    assert body["RequestId"] == r.headers["x-acs-request-id"] and "InvalidParameter" in body["Recommend"]
-    assert body["Message"].startswith(f'The parameter "{name}" is invalid: ') and body["Message"].endswith(".")
-    assert reason in body["Message"], body["Message"]
-    return body
 
 
 @pytest.mark.parametrize("action", COST)

@@ -11,7 +11,6 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
-import time
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, error_of
+from helpers import API, DAY, LINEAR, MARCH_1, best_time, error_of, growth
 from signer import acs3_headers
 
 import emulator.service
@@ -38,23 +37,6 @@ from emulator.wire import WireRequest
 
 ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
 QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY)}
-LINEAR = 8  # time(4n) / time(n) stays below this: linear is ~4, quadratic ~16
-
-
-def best_time(work: Callable[[], Any], runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def growth(make: Callable[[int], Callable[[], Any]], n: int) -> float:
-    """How much longer the work takes for 4n than for n (inputs built before timing)."""
-    small, large = make(n), make(4 * n)
-    small()  # warm up
-    return best_time(large) / best_time(small)
 
 
 # -- 1. repeated headers ---------------------------------------------------------------------

@@ -1,80 +1,24 @@
 """The gateway's real fixed messages, the emulator's own explanation beside them (x-emulator-reason
 and the journal), and the signature rules of the real gateway: optional nonce, signed content-type,
-malformed dates. Raw requests signed here by a small signer that signs the headers it is given
-(tests/signer.py always adds a nonce and signs everything it builds)."""
+malformed dates. Raw requests are signed by tests/signer.py's `acs3_sign` and `roa_sign`, which sign
+exactly the headers they are given (its `acs3_headers` always adds a nonce and signs everything it
+builds)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
-import hmac
 import re
-from email.utils import format_datetime
-from urllib.parse import quote
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, error_of
-from signer import ACTION, VERSION, acs3_headers, url
+from helpers import API, DAY, FIXED, MARCH_1, MISMATCH, error_of
+from signer import acs3_base, acs3_headers, acs3_sign, iso, roa_base, roa_sign, url
 
 from emulator.server import Emulator
 
 QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
 ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
-MISMATCH = "Specified signature does not match our calculation."
-FIXED = {
-    "IncompleteSignature": "The request signature does not conform to Aliyun standards.",
-    "SignatureDoesNotMatch": MISMATCH,
-    "InvalidAccessKeyId.NotFound": "Specified access key is not found.",
-    "InvalidTimeStamp.Expired": "Specified time stamp or date value is expired.",
-    "InvalidTimeStamp.Format": "Specified time stamp or date value is not well formatted.",
-    "SignatureNonceUsed": "Specified signature nonce was used already.",
-    "InvalidVersion": "Specified parameter Version is not valid.",
-    "InvalidAction": "Specified parameter Action is not valid.",
-    "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
-    "Throttling.User": "Request was denied due to user flow control.",
-}
-
-
-def iso(when: dt.datetime | None = None) -> str:
-    return (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def acs3_base(emu: Emulator, **extra: str) -> dict[str, str]:
-    """ACS3 headers without a nonce and without Authorization."""
-    return {"host": emu.endpoint, "x-acs-action": ACTION, "x-acs-version": VERSION, "x-acs-date": iso(),
-            "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(), **extra}
-
-
-def acs3_sign(headers: dict[str, str], query: dict[str, str], ak: str, secret: str,
-              unsigned: tuple[str, ...] = ()) -> tuple[dict[str, str], str]:
-    """Sign exactly the given headers (less `unsigned`); returns them with Authorization, and
-    the canonical request."""
-    names = sorted(n for n in headers if n not in unsigned)
-    canonical = "\n".join([
-        "GET", API, "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query.items())),
-        "".join(f"{n}:{headers[n].strip()}\n" for n in names), ";".join(names), headers["x-acs-content-sha256"]])
-    to_sign = "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical.encode()).hexdigest()
-    signature = hmac.new(secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
-    auth = f"ACS3-HMAC-SHA256 Credential={ak},SignedHeaders={';'.join(names)},Signature={signature}"
-    return {**headers, "Authorization": auth}, canonical
-
-
-def roa_sign(headers: dict[str, str], query: dict[str, str], ak: str, secret: str) -> tuple[dict[str, str], str]:
-    """Sign a ROA request with the given headers (accept, date, x-acs-*); returns them with
-    Authorization, and the string to sign."""
-    acs = "".join(f"{k}:{headers[k]}\n" for k in sorted(k for k in headers if k.startswith("x-acs-")))
-    resource = API + "?" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
-    to_sign = f"GET\n{headers.get('accept', '')}\n\n\n{headers['date']}\n{acs}{resource}"
-    signature = base64.b64encode(hmac.new(secret.encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
-    return {**headers, "Authorization": f"acs {ak}:{signature}"}, to_sign
-
-
-def roa_base(**extra: str) -> dict[str, str]:
-    return {"accept": "application/json", "date": format_datetime(dt.datetime.now(dt.UTC), usegmt=True),
-            "x-acs-signature-method": "HMAC-SHA1", "x-acs-signature-version": "1.0",
-            "x-acs-action": ACTION, "x-acs-version": VERSION, **extra}
 
 
 def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, path: str = API) -> httpx.Response:
@@ -85,19 +29,21 @@ def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, 
 def _provoke(emu: Emulator, code: str) -> tuple[httpx.Response, str]:
     """(answer, a fragment the explanation must mention)."""
     if code == "IncompleteSignature":
-        headers, _ = acs3_sign(acs3_base(emu), QUERY, *ADMIN)
+        headers, _ = acs3_sign(acs3_base(emu.endpoint), QUERY, *ADMIN)
         return send(emu, {**headers, "x-acs-extra-thing": "1"}), "x-acs-extra-thing"
     if code == "SignatureDoesNotMatch":
-        return send(emu, acs3_sign(acs3_base(emu), QUERY, ADMIN[0], "wrong")[0]), "secret"
+        return send(emu, acs3_sign(acs3_base(emu.endpoint), QUERY, ADMIN[0], "wrong")[0]), "secret"
     if code == "InvalidAccessKeyId.NotFound":
-        return send(emu, acs3_sign(acs3_base(emu), QUERY, "LTAINOSUCHKEY0000042", "x")[0]), "LTAINOSUCHKEY0000042"
+        headers, _ = acs3_sign(acs3_base(emu.endpoint), QUERY, "LTAINOSUCHKEY0000042", "x")
+        return send(emu, headers), "LTAINOSUCHKEY0000042"
     if code == "InvalidTimeStamp.Expired":
         old = iso(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20))
-        return send(emu, acs3_sign(acs3_base(emu, **{"x-acs-date": old}), QUERY, *ADMIN)[0]), old
+        return send(emu, acs3_sign(acs3_base(emu.endpoint, **{"x-acs-date": old}), QUERY, *ADMIN)[0]), old
     if code == "InvalidTimeStamp.Format":
-        return send(emu, acs3_sign(acs3_base(emu, **{"x-acs-date": "yesterday"}), QUERY, *ADMIN)[0]), "x-acs-date"
+        headers, _ = acs3_sign(acs3_base(emu.endpoint, **{"x-acs-date": "yesterday"}), QUERY, *ADMIN)
+        return send(emu, headers), "x-acs-date"
     if code == "SignatureNonceUsed":
-        headers = acs3_sign(acs3_base(emu, **{"x-acs-signature-nonce": "nonce-4711"}), QUERY, *ADMIN)[0]
+        headers = acs3_sign(acs3_base(emu.endpoint, **{"x-acs-signature-nonce": "nonce-4711"}), QUERY, *ADMIN)[0]
         assert send(emu, headers).status_code == 200
         return send(emu, headers), "nonce-4711"
     if code == "InvalidVersion":
@@ -147,7 +93,7 @@ ACS3_MESSAGE = re.compile(re.escape(MISMATCH) + r" server StringToSign is \[ACS3
 
 
 def test_acs3_mismatch_shows_string_to_sign_and_canonical_request(aicontent_emulator: Emulator) -> None:
-    headers, canonical = acs3_sign(acs3_base(aicontent_emulator, **{"x-acs-signature-nonce": "n-1"}),
+    headers, canonical = acs3_sign(acs3_base(aicontent_emulator.endpoint, **{"x-acs-signature-nonce": "n-1"}),
                                    QUERY, ADMIN[0], "wrong")
     r = send(aicontent_emulator, headers)
     m = ACS3_MESSAGE.fullmatch(error_of(r)["Message"])
@@ -168,7 +114,7 @@ def test_roa_mismatch_shows_only_the_string_to_sign(aicontent_emulator: Emulator
 
 # -- the nonce is optional; when sent, it cannot be replayed ------------------------------------------
 def test_acs3_without_nonce_is_accepted_and_may_be_sent_twice(aicontent_emulator: Emulator) -> None:
-    headers, canonical = acs3_sign(acs3_base(aicontent_emulator), QUERY, *ADMIN)
+    headers, canonical = acs3_sign(acs3_base(aicontent_emulator.endpoint), QUERY, *ADMIN)
     assert "x-acs-signature-nonce" not in canonical
     first, second = send(aicontent_emulator, headers), send(aicontent_emulator, headers)
     assert (first.status_code, second.status_code) == (200, 200), second.text
@@ -182,7 +128,8 @@ def test_roa_without_nonce_is_accepted_and_may_be_sent_twice(aicontent_emulator:
 
 
 def test_with_a_nonce_a_replay_is_refused(aicontent_emulator: Emulator) -> None:
-    for headers in (acs3_sign(acs3_base(aicontent_emulator, **{"x-acs-signature-nonce": "once-a"}), QUERY, *ADMIN)[0],
+    acs3 = acs3_base(aicontent_emulator.endpoint, **{"x-acs-signature-nonce": "once-a"})
+    for headers in (acs3_sign(acs3, QUERY, *ADMIN)[0],
                     roa_sign(roa_base(**{"x-acs-signature-nonce": "once-b"}), QUERY, *ADMIN)[0]):
         assert send(aicontent_emulator, headers).status_code == 200
         r = send(aicontent_emulator, headers)
@@ -191,7 +138,7 @@ def test_with_a_nonce_a_replay_is_refused(aicontent_emulator: Emulator) -> None:
 
 # -- content-type must be signed when sent ---------------------------------------------------------
 def test_content_type_sent_but_not_signed_is_incomplete(aicontent_emulator: Emulator) -> None:
-    base = acs3_base(aicontent_emulator, **{"content-type": "application/json"})
+    base = acs3_base(aicontent_emulator.endpoint, **{"content-type": "application/json"})
     headers, _ = acs3_sign(base, QUERY, *ADMIN, unsigned=("content-type",))
     r = send(aicontent_emulator, headers)
     err = error_of(r)
@@ -204,7 +151,7 @@ def test_content_type_sent_but_not_signed_is_incomplete(aicontent_emulator: Emul
 # -- malformed dates ----------------------------------------------------------------------------
 @pytest.mark.parametrize("date", ["2026-13-01T00:00:00Z", "yesterday", "2026-02-30T00:00:00Z", "2026-01-01T25:00:00Z"])
 def test_malformed_acs3_date(aicontent_emulator: Emulator, date: str) -> None:
-    headers, _ = acs3_sign(acs3_base(aicontent_emulator, **{"x-acs-date": date}), QUERY, *ADMIN)
+    headers, _ = acs3_sign(acs3_base(aicontent_emulator.endpoint, **{"x-acs-date": date}), QUERY, *ADMIN)
     r = send(aicontent_emulator, headers)
     err = error_of(r)
     assert (r.status_code, err["Code"]) == (400, "InvalidTimeStamp.Format"), err
@@ -221,9 +168,9 @@ def test_malformed_roa_date(aicontent_emulator: Emulator, date: str) -> None:
 
 
 def test_the_shared_signer_still_agrees(aicontent_emulator: Emulator) -> None:
-    """The local signer and tests/signer.py sign the same request the same way."""
+    """tests/signer.py's two signers (`acs3_headers` and `acs3_sign`) sign the same request the same way."""
     when = dt.datetime.now(dt.UTC)
     theirs = acs3_headers("GET", aicontent_emulator.endpoint, API, QUERY, *ADMIN, when=when, nonce="same")
-    ours, _ = acs3_sign(acs3_base(aicontent_emulator, **{"x-acs-date": iso(when), "x-acs-signature-nonce": "same"}),
-                        QUERY, *ADMIN)
+    ours, _ = acs3_sign(acs3_base(aicontent_emulator.endpoint, **{"x-acs-date": iso(when),
+                                                              "x-acs-signature-nonce": "same"}), QUERY, *ADMIN)
     assert theirs["Authorization"] == ours["Authorization"]

@@ -20,12 +20,11 @@ from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ClientExc
 from alibabacloud_tea_openapi.models import Config
 from darabonba.runtime import ExtendsParameters, RuntimeOptions
 from darabonba.utils.xml import XML
-from helpers import API, DAY, MARCH_1
+from helpers import API, DAY, MARCH_1, MISMATCH
 
 from emulator.server import Emulator
 
 RID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
-MISMATCH = "Specified signature does not match our calculation."
 
 
 def runtime(form: str, **headers: str) -> RuntimeOptions:

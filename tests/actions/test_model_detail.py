@@ -7,10 +7,10 @@ import re
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, SHARED_INVALID, error_of, get, rows
+from helpers import API, DAY, MARCH_1, SHARED_INVALID, get, rows
+from kit import assert_error
 
 BASE = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
-GATEWAY_KEYS = ["RequestId", "HostId", "Code", "Message", "Recommend"]
 PRODUCT_KEYS = ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data",
                 "Code", "Message", "RequestId"]
 UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
@@ -85,23 +85,10 @@ def test_double_encoded_values_setting() -> None:
         assert inner["timestamp"] == MARCH_1 and "total_calls" in inner
 
 
-def _assert_gateway(r: httpx.Response, status: int, code: str, *fragments: str) -> dict:
-    """A gateway error in either form; each fragment is in the message or the emulator's reason."""
-    assert r.status_code == status, r.text
-    body = error_of(r)
-    assert list(body) == GATEWAY_KEYS + ["reason"]
-    assert body["Code"] == code
-    assert body["RequestId"] == r.headers["x-acs-request-id"]
-    assert code in body["Recommend"] and body["HostId"] == "aicontent.aliyuncs.com"
-    for fragment in fragments:
-        assert fragment in body["Message"] + body["reason"], body
-    return body
-
-
 @pytest.mark.parametrize("missing", ["modelId", "startTime", "endTime"])
 def test_missing_parameter(http: httpx.Client, missing: str) -> None:
     params = {k: v for k, v in BASE.items() if k != missing}
-    body = _assert_gateway(get(http, **params), 400, "MissingParameter", f'"{missing}"')
+    body = assert_error(get(http, **params), 400, "MissingParameter", f'"{missing}"', gateway=True)
     assert body["Message"] == (f'The input parameter "{missing}" that is mandatory for processing this '
                                "request is not supplied.")
 
@@ -130,17 +117,17 @@ INVALID = [  # model-detail's own parameters, then what it shares with the billi
 
 @pytest.mark.parametrize("change, name, reason", INVALID, ids=[f"{n}:{r}" for _, n, r in INVALID])
 def test_invalid_parameter(http: httpx.Client, change: dict, name: str, reason: str) -> None:
-    _assert_gateway(get(http, **{**BASE, **change}), 400, "InvalidParameter", f'"{name}"', reason)
+    assert_error(get(http, **{**BASE, **change}), 400, "InvalidParameter", f'"{name}"', reason, gateway=True)
 
 
 def test_parameter_given_twice(http: httpx.Client) -> None:
     r = http.get(f"{API}?modelId=1&modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}")
-    _assert_gateway(r, 400, "InvalidParameter", '"modelId"', "more than once")
+    assert_error(r, 400, "InvalidParameter", '"modelId"', "more than once", gateway=True)
 
 
 def test_invalid_utf8_is_a_named_error(http: httpx.Client) -> None:
     r = http.get(f"{API}?modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}&memberUserIds=%FF")
-    _assert_gateway(r, 400, "InvalidParameter", '"memberUserIds"', "UTF-8")
+    assert_error(r, 400, "InvalidParameter", '"memberUserIds"', "UTF-8", gateway=True)
 
 
 def test_unknown_parameters_are_ignored(http: httpx.Client) -> None:
@@ -151,11 +138,13 @@ def test_unknown_parameters_are_ignored(http: httpx.Client) -> None:
 
 def test_tokens_are_bound_to_the_query(http: httpx.Client) -> None:
     token = get(http, **BASE).json()["nextToken"]
-    _assert_gateway(get(http, **{**BASE, "modelId": 2}, nextToken=token), 400, "InvalidParameter",
-                    '"nextToken"', "different query")
-    _assert_gateway(get(http, **BASE, clientId=2, nextToken=token), 400, "InvalidParameter", "different query")
+    assert_error(get(http, **{**BASE, "modelId": 2}, nextToken=token), 400, "InvalidParameter",
+                 '"nextToken"', "different query", gateway=True)
+    assert_error(get(http, **BASE, clientId=2, nextToken=token), 400, "InvalidParameter", "different query",
+                 gateway=True)
     tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
-    _assert_gateway(get(http, **BASE, nextToken=tampered), 400, "InvalidParameter", '"nextToken"', "tampered")
+    assert_error(get(http, **BASE, nextToken=tampered), 400, "InvalidParameter", '"nextToken"', "tampered",
+                 gateway=True)
 
 
 def test_tokens_from_another_seed_are_refused(http: httpx.Client) -> None:
@@ -163,25 +152,25 @@ def test_tokens_from_another_seed_are_refused(http: httpx.Client) -> None:
 
     with Emulator(seed=99) as other, httpx.Client(base_url=other.url) as c:
         foreign = get(c, **BASE).json()["nextToken"]
-    _assert_gateway(get(http, **BASE, nextToken=foreign), 400, "InvalidParameter", "tampered")
+    assert_error(get(http, **BASE, nextToken=foreign), 400, "InvalidParameter", "tampered", gateway=True)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_other_methods_are_not_found(http: httpx.Client, method: str) -> None:
     r = http.request(method, API, params=BASE)
-    _assert_gateway(r, 404, "InvalidAction.NotFound", method)
+    assert_error(r, 404, "InvalidAction.NotFound", method, gateway=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/api/v1/modelRouter/open/billing/cost/model-list", "/_emulator/nope"])
 def test_unknown_paths_are_not_found(http: httpx.Client, path: str) -> None:
-    _assert_gateway(http.get(path), 404, "InvalidAction.NotFound")
+    assert_error(http.get(path), 404, "InvalidAction.NotFound", gateway=True)
 
 
 def test_wrong_action_or_version_headers(http: httpx.Client) -> None:
-    _assert_gateway(http.get(API, params=BASE, headers={"x-acs-action": "DescribeRegions"}), 400, "InvalidAction",
-                    "DescribeRegions")
-    _assert_gateway(http.get(API, params=BASE, headers={"x-acs-version": "2014-05-26"}), 400, "InvalidVersion",
-                    "2014-05-26")
+    assert_error(http.get(API, params=BASE, headers={"x-acs-action": "DescribeRegions"}), 400, "InvalidAction",
+                 "DescribeRegions", gateway=True)
+    assert_error(http.get(API, params=BASE, headers={"x-acs-version": "2014-05-26"}), 400, "InvalidVersion",
+                 "2014-05-26", gateway=True)
     assert http.get(API, params=BASE, headers={"x-acs-action": "ModelRouterQueryCostModelDetail",
                                                "x-acs-version": "20240611"}).status_code == 200
 

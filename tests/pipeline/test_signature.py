@@ -4,7 +4,6 @@ requests signed by the tests' own signer, then tampered with."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,19 +16,6 @@ from signer import acs3_headers, roa_headers, url
 from emulator.server import Emulator
 
 QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
-
-
-@pytest.fixture(scope="module")
-def strict() -> Iterator[Emulator]:
-    with Emulator(auth="required") as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(strict: Emulator) -> Iterator[Emulator]:
-    strict.reset()
-    yield strict
-    strict.check()
 
 
 def sdk_call(emu: Emulator, account: str, algorithm: str | None, **kw: Any) -> Any:
