@@ -15,7 +15,6 @@ import httpx
 import pytest
 from helpers import API, DAY, MARCH_1, error_of
 
-from emulator.api.text import _point_template
 from emulator.domain.scenario import ScenarioError, default_fixture_path
 from emulator.server import Emulator
 from emulator.service import Service
@@ -75,16 +74,6 @@ def test_dashboard_files_are_a_fixed_set(http: httpx.Client, name: str) -> None:
     r = http.get(f"/_emulator/ui/{name}")
     assert r.status_code == 404 and error_of(r)["Code"] == "InvalidAction.NotFound"
     assert ui_routes.FILES == before
-
-
-def test_trend_templates_do_not_grow_with_spans(http: httpx.Client) -> None:
-    """The per-point template is cached by key set and encoding, never by the number of points."""
-    before = _point_template.cache_info().currsize
-    for hours in range(1, 60):
-        r = http.get(PREFIX + "billing/cost/trend", params={"startTime": MARCH_1, "endTime": MARCH_1 + hours * 3600},
-                     headers=JSON)
-        assert r.status_code == 200
-    assert _point_template.cache_info().currsize <= before + 1  # one key set, one encoding
 
 
 def test_adding_events_costs_the_same_at_any_count() -> None:

@@ -1,14 +1,22 @@
-"""The raw wire: exact bodies and headers, and every validation case of the README's "The request"."""
+"""ModelRouterQueryCostModelDetail (GET billing/cost/model-detail): exact bodies and headers on the
+raw wire, every validation case of the README's "The request", the SDK's happy path and RAM, its
+OpenAPI entry, and empty_buckets=omit (rows, data.total and both paging styles)."""
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import httpx
 import pytest
+from alibabacloud_aicontent20240611 import models
+from alibabacloud_tea_openapi.exceptions import ClientException
+from family_helpers import SPAN
 from helpers import API, DAY, MARCH_1, SHARED_INVALID, get, rows
 from kit import assert_error
+
+from emulator.server import Emulator
 
 BASE = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 PRODUCT_KEYS = ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data",
@@ -202,3 +210,207 @@ def test_double_encoded_bodies_are_canonical_json() -> None:
     with Emulator(values_encoding="double") as emu, httpx.Client(base_url=emu.url) as c:
         raw = get(c, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + 40 * DAY).content
         assert raw == json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# -- through the SDK --------------------------------------------------------------------------
+Request = models.ModelRouterQueryCostModelDetailRequest
+
+
+def call(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
+    kw.setdefault("model_id", 1)
+    kw.setdefault("start_time", MARCH_1)
+    kw.setdefault("end_time", MARCH_1 + DAY)
+    resp = client.model_router_query_cost_model_detail(Request(**kw))
+    assert resp.status_code == 200
+    return resp.body
+
+
+def values(body: Any) -> list[dict[str, Any]]:
+    return [json.loads(r.values) for r in body.data.rows]
+
+
+def test_a_day_hour_by_hour(aicontent_client: Any) -> None:
+    body = call(aicontent_client, page_size=24)
+    assert body.success is True and body.http_status_code == 200 and body.request_id
+    assert (body.data.model_id, body.data.model_name, body.data.granularity) == (1, "通义千问-Plus", "hourly")
+    assert (body.data.total, body.data.page, body.data.page_size) == (24, 1, 24)
+    assert [c.key for c in body.data.columns][0] == "total_calls"
+    assert [r.timestamp for r in body.data.rows] == [MARCH_1 + h * 3600 for h in range(24)]
+    day = values(body)
+    assert sum(v["total_calls"] for v in day) > 0
+    assert body.next_token == ""  # the last page
+
+
+def test_daily_over_a_year(aicontent_client: Any) -> None:
+    body = call(aicontent_client, end_time=MARCH_1 + 366 * DAY, page_size=100)
+    assert body.data.granularity == "daily" and body.data.total == 366 and len(body.data.rows) == 100
+    assert body.data.rows[1].timestamp - body.data.rows[0].timestamp == DAY
+    assert body.next_token
+
+
+@pytest.mark.parametrize("model_id, unit_metric", [(8, "image_count"), (9, "video_duration"), (12, "characters")])
+def test_other_model_types(aicontent_client: Any, model_id: int, unit_metric: str) -> None:
+    body = call(aicontent_client, model_id=model_id, end_time=MARCH_1 + 30 * DAY)
+    assert unit_metric in [c.key for c in body.data.columns]
+    assert all(unit_metric in v for v in values(body))
+
+
+def _totals(body: Any) -> tuple[int, int]:
+    vs = values(body)
+    return sum(v["total_calls"] for v in vs), sum(round(v["total_amount"] * 10_000) for v in vs)
+
+
+def test_filters(aicontent_client: Any) -> None:
+    span = {"end_time": MARCH_1 + 10 * DAY, "page_size": 100}
+    org = _totals(call(aicontent_client, **span))
+    deps = [_totals(call(aicontent_client, client_id=d, **span)) for d in (1, 2, 3, 4)]
+    assert org == tuple(map(sum, zip(*deps)))
+    both = _totals(call(aicontent_client, client_ids="2,3", **span))
+    assert both == (deps[1][0] + deps[2][0], deps[1][1] + deps[2][1])
+    dept_only = _totals(call(aicontent_client, client_id=2, member_user_ids="", **span))
+    members = [_totals(call(aicontent_client, client_id=2, member_user_ids=str(m), **span)) for m in (1001, 1002, 1003)]
+    assert deps[1] == tuple(map(sum, zip(dept_only, *members)))
+    pair = _totals(call(aicontent_client, client_id=2, member_user_ids="1001,1002", **span))
+    assert pair == tuple(map(sum, zip(members[0], members[1])))
+    keys = [_totals(call(aicontent_client, client_id=2, api_key_id=k, **span)) for k in (5101, 5105)]
+    assert members[0] == tuple(map(sum, zip(*keys)))  # member 1001 holds keys 5101 and 5105
+    assert _totals(call(aicontent_client, client_id=2, api_key_id=5104, **span)) == dept_only
+
+
+@pytest.mark.parametrize("kw, code, status", [
+    ({"model_id": None}, "MissingParameter", 400),
+    ({"model_id": 404}, "InvalidParameter", 400),
+    ({"end_time": MARCH_1}, "InvalidParameter", 400),
+    ({"client_id": 2, "client_ids": "3"}, "InvalidParameter", 400),
+    ({"next_token": "garbage"}, "InvalidParameter", 400),
+])
+def test_errors_raise_client_exception(aicontent_client: Any, kw: dict, code: str, status: int) -> None:
+    with pytest.raises(ClientException) as info:
+        call(aicontent_client, **kw)
+    assert info.value.code == code and info.value.status_code == status
+    assert info.value.request_id and info.value.request_id != "None"
+
+
+DENIED, NO_ORG = "B.Permission.DeniedException", "B.Permission.OrgNoExistException"
+
+
+def test_model_detail_follows_the_same_billing_deny(aicontent_emulator: Emulator) -> None:
+    from alibabacloud_aicontent20240611 import models
+
+    request = models.ModelRouterQueryCostModelDetailRequest(model_id=1, **SPAN)
+    for account, outcome in (("explicit-deny", DENIED), ("denied", DENIED), ("no-org", NO_ORG)):
+        with pytest.raises(ClientException) as info:
+            aicontent_emulator.client(account).model_router_query_cost_model_detail(request)
+        assert info.value.code == outcome
+
+
+def test_openapi_describes_the_real_endpoint(http: httpx.Client) -> None:
+    doc = http.get("/_emulator/openapi.json").json()
+    op = doc["paths"][API]["get"]
+    assert {p["name"] for p in op["parameters"]} == {
+        "modelId", "startTime", "endTime", "clientId", "clientIds", "apiKeyId", "memberUserIds", "page",
+        "pageIndex", "pageSize", "maxResults", "nextToken"}
+    assert [p["name"] for p in op["parameters"] if p["required"]] == ["modelId", "startTime", "endTime"]
+    assert set(op["responses"]) == {"200", "400", "403", "404", "500"}
+    assert "GatewayError" in doc["components"]["schemas"] and "ProductError" in doc["components"]["schemas"]
+    assert "/_emulator/faults" in doc["paths"]
+    assert http.get("/_emulator/docs").status_code == 200
+
+
+# -- empty_buckets=omit: only buckets with usage are rows; data.total, legacy pages and page
+# tokens follow ------------------------------------------------------------------------------
+
+
+HOUR = 3600
+Row = tuple[int, str]  # (timestamp, values string) as the SDK gives them
+
+
+def is_empty(values: dict[str, Any]) -> bool:
+    return all(v == 0 for k, v in values.items() if k != "timestamp")
+
+
+def request(**kw: Any) -> models.ModelRouterQueryCostModelDetailRequest:
+    return models.ModelRouterQueryCostModelDetailRequest(**kw)
+
+
+def sdk_legacy_walk(client: Any, size: int, **q: Any) -> tuple[list[Row], int]:
+    """Every page by page_index/page_size until an empty page; (rows, data.total)."""
+    out: list[Row] = []
+    for page in range(1, 1000):
+        data = client.model_router_query_cost_model_detail(request(page_index=page, page_size=size, **q)).body.data
+        assert data.page == page and data.page_size == size
+        if not data.rows:
+            return out, data.total
+        assert len(data.rows) <= size
+        out += [(r.timestamp, r.values) for r in data.rows]
+    raise AssertionError("no end to the pages")
+
+
+def sdk_token_walk(client: Any, size: int, **q: Any) -> tuple[list[Row], int]:
+    out: list[Row] = []
+    token = None
+    for _ in range(1000):
+        body = client.model_router_query_cost_model_detail(request(max_results=size, next_token=token, **q)).body
+        out += [(r.timestamp, r.values) for r in body.data.rows]
+        token = body.next_token
+        if not token:
+            return out, body.data.total
+    raise AssertionError("no end to the tokens")
+
+
+def non_empty(rows_: list[Row]) -> list[Row]:
+    return [(t, v) for t, v in rows_ if not is_empty(json.loads(v))]
+
+
+def zero_and_omit(emu: Emulator, size: int, **q: Any) -> tuple[list[Row], list[Row]]:
+    """The zero answer (one walk) and the omit answer walked in both styles (which must agree)."""
+    client = emu.client("admin")
+    emu.set_forms(empty_buckets="zero")
+    zero, zero_total = sdk_token_walk(client, 100, **q)
+    assert zero_total == len(zero)
+    emu.set_forms(empty_buckets="omit")
+    by_page, total_p = sdk_legacy_walk(client, size, **q)
+    by_token, total_t = sdk_token_walk(client, size, **q)
+    assert by_page == by_token and total_p == total_t == len(by_page)
+    return zero, by_page
+
+
+def test_a_fixed_clock_mid_day_omits_the_hours_after_it(aicontent_emulator: Emulator) -> None:
+    aicontent_emulator.clock.set(MARCH_1 + 13 * HOUR + 1800)
+    zero, omit = zero_and_omit(aicontent_emulator, 5, model_id=1, start_time=MARCH_1, end_time=MARCH_1 + DAY)
+    assert len(zero) == 24
+    assert omit == non_empty(zero)
+    assert [t for t, _ in omit] == [MARCH_1 + h * HOUR for h in range(14)]  # the hour with the clock is partial
+
+
+def test_a_fixed_clock_inside_a_daily_span(aicontent_emulator: Emulator) -> None:
+    aicontent_emulator.clock.set(MARCH_1 + 12 * DAY + 5 * HOUR)
+    zero, omit = zero_and_omit(aicontent_emulator, 4, model_id=7, start_time=MARCH_1, end_time=MARCH_1 + 30 * DAY,
+                               client_id=2)
+    assert len(zero) == 30 and omit == non_empty(zero)
+    assert [t for t, _ in omit] == [MARCH_1 + d * DAY for d in range(13)]
+
+
+def test_an_outage_is_omitted(aicontent_emulator: Emulator) -> None:
+    aicontent_emulator.usage_events.add({"startTime": MARCH_1 + 3 * HOUR, "endTime": MARCH_1 + 9 * HOUR,
+                                         "modelId": 1, "factor": 0, "note": "outage"})
+    zero, omit = zero_and_omit(aicontent_emulator, 7, model_id=1, start_time=MARCH_1, end_time=MARCH_1 + DAY)
+    hours = [(t - MARCH_1) // HOUR for t, _ in omit]
+    assert omit == non_empty(zero) and hours == [0, 1, 2, *range(9, 24)]
+
+
+def test_nothing_left_is_an_empty_answer(aicontent_emulator: Emulator) -> None:
+    aicontent_emulator.clock.set(MARCH_1 - DAY)
+    zero, omit = zero_and_omit(aicontent_emulator, 3, model_id=1, start_time=MARCH_1, end_time=MARCH_1 + DAY)
+    assert len(zero) == 24 and omit == [] and non_empty(zero) == []
+
+
+def test_omit_keeps_data_total_and_legacy_pages_consistent_on_the_wire(aicontent_emulator: Emulator,
+                                                                       http: httpx.Client) -> None:
+    aicontent_emulator.clock.set(MARCH_1 + 10 * HOUR)
+    aicontent_emulator.set_forms(empty_buckets="omit")
+    body = get(http, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + DAY, page=2, pageSize=4).json()
+    assert body["data"]["total"] == 10 and (body["data"]["page"], body["data"]["pageSize"]) == (2, 4)
+    assert [r["timestamp"] for r in body["data"]["rows"]] == [MARCH_1 + h * HOUR for h in (4, 5, 6, 7)]
+    last = get(http, modelId=1, startTime=MARCH_1, endTime=MARCH_1 + DAY, page=3, pageSize=4).json()
+    assert len(last["data"]["rows"]) == 2 and last["nextToken"] == ""
