@@ -19,7 +19,6 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from family_helpers import (
     ACTIONS,
     COST,
-    HTTP,
     NEW,
     REQUESTS,
     call,
@@ -153,35 +152,6 @@ def test_unknown_parameters_are_ignored(aicontent_emulator: Emulator) -> None:
         if name != "summary":
             extra["modelId"] = "999"
         assert ok(call(base, name, params(name, **extra)))["data"] == plain, name
-
-
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_other_methods_are_not_found_and_unemulated_actions_not_implemented(aicontent_emulator: Emulator,
-                                                                          method: str) -> None:
-    """A method no action has at a path is 404; an action of the SDK not emulated yet is 501."""
-    from emulator.api.table import ROUTER
-    from emulator.errors import ApiError
-
-    paths = [ACTIONS[n][1] for n in NEW] + ["/api/v1/modelRouter/open/models/"]
-    for path in paths:
-        r = HTTP.request(method, aicontent_emulator.url + path, params=SPAN, headers={"accept": "application/json"})
-        body = r.json()
-        try:
-            action, _ = ROUTER.match(method, path, path)
-        except ApiError:
-            action = None
-        if action is not None and "{" in action.path:  # clients/tree under PUT: UpdateClient with id "tree"
-            assert (r.status_code, body["Code"]) == (400, "InvalidParameter") and '"id"' in body["Message"]
-        elif action is not None:
-            assert (r.status_code, body["Code"]) == (501, "NotImplemented"), (method, path)
-        else:
-            assert r.status_code == 404, (method, path)
-            assert (body["Code"], body["Message"]) == ("InvalidAction.NotFound",
-                                                       "Specified api is not found, please check your url and method.")
-    for path in ("billing/cost/breakdown", "clients"):  # unemulated siblings (for now)
-        r = HTTP.get(aicontent_emulator.url + "/api/v1/modelRouter/open/" + path, params=SPAN,
-                     headers={"accept": "application/json"})
-        assert (r.status_code, r.json()["Code"]) in ((501, "NotImplemented"), (400, "MissingParameter")), path
 
 
 # -- several actions at once: filters and model types ------------------------------------------

@@ -1,20 +1,26 @@
-"""Hostile input: each gets its documented 4xx (never a 5xx, a traceback or a hang), and the
-server answers normally right after."""
+"""Parsing (the syntax stage): query parameters read by their kind, and hostile input, each getting
+its documented 4xx (never a 5xx, a traceback or a hang) with the server answering normally right
+after; parameters given twice or not valid UTF-8; id lists checked in linear time."""
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, error_of
+from helpers import API, DAY, LINEAR, MARCH_1, best_time, error_of, growth
 from kit import assert_error
-from signer import acs3_headers
 
+from emulator.api.model_detail import ACTION as MODEL_DETAIL
+from emulator.api.parsing import parse
+from emulator.api.spec import Limits
+from emulator.errors import ApiError
 from emulator.server import Emulator
 
 OK = f"modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}"
-ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
+REQUIRED = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY)}
 
 
 BAD_INTEGERS = [
@@ -102,44 +108,52 @@ def test_requests_the_http_parser_refuses_get_the_gateway_body(hostile: Emulator
     assert error_of(r)["Code"] == "InvalidParameter" and error_of(r)["RequestId"] == headers["x-acs-request-id"]
 
 
-def test_tokens_from_another_seed_or_query(hostile: Emulator) -> None:
-    with Emulator(seed=1234) as other:
-        foreign = httpx.get(f"{other.url}{API}?{OK}").json()["nextToken"]
-    assert_error(httpx.get(f"{hostile.url}{API}?{OK}&nextToken={foreign}"), 400, "InvalidParameter", '"nextToken"',
-                 in_message=True)
-    mine = httpx.get(f"{hostile.url}{API}?{OK}").json()["nextToken"]
-    assert_error(httpx.get(f"{hostile.url}{API}?{OK}&clientIds=2,3&nextToken={mine}"), 400, "InvalidParameter",
-                 '"nextToken"', in_message=True)
-    assert_error(httpx.get(f"{hostile.url}{API}?{OK}&nextToken={'A' * 100}"), 400, "InvalidParameter", '"nextToken"',
-                 in_message=True)
+# -- a parameter given twice, a value that is not UTF-8 -------------------------------------
+def test_parameter_given_twice(http: httpx.Client) -> None:
+    r = http.get(f"{API}?modelId=1&modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}")
+    assert_error(r, 400, "InvalidParameter", '"modelId"', "more than once", gateway=True)
 
 
-@pytest.mark.parametrize("authorization", [
-    "acs", "acs :", "acs a:b", "ACS3-HMAC-SHA256", "ACS3-HMAC-SHA256 Credential=,SignedHeaders=,Signature=",
-    "ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host;host,Signature=" + "0" * 64,
-    "ACS3-HMAC-SHA256 Credential=a,SignedHeaders=x-b;x-a,Signature=" + "0" * 64,
-    "ACS3-HMAC-SHA256 " + "A" * 60_000, "acs " + "A" * 60_000 + ":" + "B" * 28, "", "Basic dXNlcjpwYXNz",
-])
-def test_malformed_and_oversized_authorization(hostile: Emulator, authorization: str) -> None:
-    assert_error(httpx.get(f"{hostile.url}{API}?{OK}", headers={"Authorization": authorization}), 400,
-                 "IncompleteSignature")
+def test_invalid_utf8_is_a_named_error(http: httpx.Client) -> None:
+    r = http.get(f"{API}?modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}&memberUserIds=%FF")
+    assert_error(r, 400, "InvalidParameter", '"memberUserIds"', "UTF-8", gateway=True)
 
 
-def test_huge_header_counts(hostile: Emulator) -> None:
-    many = {f"x-custom-{i}": "v" * 20 for i in range(1000)}
-    assert httpx.get(f"{hostile.url}{API}?{OK}", headers=many).status_code == 200  # unsigned: extra headers are fine
-    query = dict(p.split("=") for p in OK.split("&"))
-    signed = acs3_headers("GET", hostile.endpoint, API, query, *ADMIN)
-    unsigned_acs = {f"x-acs-extra-{i}": "v" for i in range(1000)}
-    r = httpx.get(f"{hostile.url}{API}?{OK}", headers={**signed, **unsigned_acs})
-    assert_error(r, 400, "IncompleteSignature")
-    assert "must be listed in SignedHeaders" in error_of(r)["reason"]
+# -- repeated ids ----------------------------------------------------------------------------
+def id_list_check(name: str) -> Callable[[int], Callable[[], Any]]:
+    def make(n: int) -> Callable[[], Any]:
+        ids = ",".join(str(i) for i in [*range(1, n + 1), n])  # the repeat is the very last id
+
+        def work() -> None:
+            with pytest.raises(ApiError):
+                parse(MODEL_DETAIL, [*REQUIRED.items(), (name, ids)], Limits(366))
+        return work
+    return make
 
 
-def test_bodies_on_a_get(hostile: Emulator) -> None:
-    r = httpx.request("GET", f"{hostile.url}{API}?{OK}", content=b"x" * 2_000_000)
-    assert r.status_code == 200  # an unsigned GET's body is ignored
-    query = dict(p.split("=") for p in OK.split("&"))
-    signed = acs3_headers("GET", hostile.endpoint, API, query, *ADMIN)
-    r = httpx.request("GET", f"{hostile.url}{API}?{OK}", headers=signed, content=b"{}")
-    assert_error(r, 400, "SignatureDoesNotMatch")
+@pytest.mark.parametrize("name", ["clientIds", "memberUserIds"])
+def test_a_repeated_id_is_found_in_linear_time_and_named(name: str) -> None:
+    """The repeated-id check of an id list is linear, and its message names the repeated id."""
+    ratio = growth(id_list_check(name), 3_000)
+    assert ratio < LINEAR, f"4x the ids took {ratio:.1f}x the time"
+    with pytest.raises(ApiError) as info:
+        parse(MODEL_DETAIL, [*REQUIRED.items(), (name, ",".join(str(i) for i in [*range(1, 12_001), 12_000]))],
+              Limits(366))
+    message = info.value.message
+    assert info.value.code == "InvalidParameter"
+    assert f'"{name}"' in message and "lists id 12000 more than once" in message
+
+
+def test_model_type_lists_cost_linear_time() -> None:
+    """The repeat check of modelTypes is a set, not a scan of the list (it was quadratic)."""
+    from emulator.api.table import OVERVIEW
+
+    def names(n: int) -> str:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return ",".join(letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n))
+
+    def cost(n: int) -> float:
+        pairs = [("startTime", "1709222400"), ("endTime", "1709308800"), ("modelTypes", names(n))]
+        return best_time(lambda: parse(OVERVIEW, pairs, Limits(366)))
+
+    assert cost(16_000) / cost(4_000) < 8
