@@ -1,8 +1,10 @@
-"""Shared helpers for the tests: raw requests, row decoding, well-known times, the gateway's fixed
-messages, and timing for the complexity regressions."""
+"""Shared helpers for the tests: raw requests, row decoding, well-known times, the CLI as a process,
+the gateway's fixed messages, timing for the complexity regressions, and the default fixture file
+(and variants of it written to a file)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -12,12 +14,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import httpx
 from signer import API
 
+from emulator.domain.scenario import default_fixture_path
 from emulator.errors import CATALOGUE
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -206,3 +210,24 @@ FIXED = {
     "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
     "Throttling.User": "Request was denied due to user flow control.",
 }
+
+
+# -- the default fixture file, and variants of it written to a file --------------------------
+DEFAULT_FIXTURE = json.loads(default_fixture_path().read_text())
+
+
+def fixture_file(doc: Any, directory: Path, name: str = "fixture.json") -> Path:
+    path = directory / name
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    return path
+
+
+def with_calls_per_day(calls: int, key_id: int = 5001) -> dict[str, Any]:
+    """The default fixture with `callsPerDay` of API key `key_id` set to `calls`."""
+    doc = copy.deepcopy(DEFAULT_FIXTURE)
+    for org in doc["organizations"]:
+        for department in org["departments"]:
+            for key in department["apiKeys"]:
+                if key["id"] == key_id:
+                    key["callsPerDay"] = calls
+    return doc

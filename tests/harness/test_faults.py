@@ -1,4 +1,6 @@
-"""The test harness: control API, faults, journal, the Emulator helper and the pytest plugin."""
+"""Fault injection: the x-emulator-fault and x-emulator-delay-ms headers, and fault rules (POST, GET,
+DELETE /_emulator/faults, `Emulator.faults`) matched by query or access key, counted, seeded, refused
+by field when malformed."""
 
 from __future__ import annotations
 
@@ -11,23 +13,7 @@ from helpers import API, DAY, MARCH_1, error_of, get
 from emulator.server import Emulator
 
 Q = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
-
-
-def test_health_config_and_scenario(http: httpx.Client) -> None:
-    assert http.get("/_emulator/health").json()["status"] == "ok"
-    config = http.get("/_emulator/config").json()
-    assert config["seed"] == 0 and config["auth"] == "verify" and config["hourly_max_days"] == 7
-    scenario = http.get("/_emulator/scenario").json()
-    qwen = next(m for m in scenario["models"] if m["id"] == 1)
-    assert (qwen["code"], qwen["name"], qwen["type"]) == ("qwen-plus", "通义千问-Plus", "text")
-    assert qwen["prices"] == {"input_tokens": {"yuan": "0.0008", "per": 1000},
-                              "output_tokens": {"yuan": "0.002", "per": 1000}}
-    assert len(scenario["models"]) >= 10 and len({m["type"] for m in scenario["models"]}) >= 5
-    org = scenario["organizations"][0]
-    dep2 = next(d for d in org["departments"] if d["id"] == 2)
-    assert {m["id"] for m in dep2["members"]} == {1001, 1002, 1003}
-    assert all(m["name"] for m in dep2["members"])  # Faker fills names the file leaves open
-    assert {k["id"] for k in dep2["apiKeys"]} == {5101, 5102, 5103, 5104, 5105}
+REQUIRED = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY)}
 
 
 def test_header_faults(http: httpx.Client) -> None:
@@ -108,96 +94,12 @@ def test_delete_one_rule(http: httpx.Client) -> None:
     assert get(http, **Q).status_code == 200
 
 
-def test_journal(aicontent_emulator: Emulator, http: httpx.Client) -> None:
-    get(http, **Q)
-    get(http, modelId=1)
-    http.get("/_emulator/health")  # control calls are not journaled
-    journal = http.get("/_emulator/requests").json()
-    assert journal["total"] == 2 and journal["worker"] > 0
-    ok, bad = journal["requests"]
-    assert (ok["method"], ok["path"], ok["status"], ok["errorCode"]) == ("GET", API, 200, None)
-    assert "modelId=1" in ok["query"] and ok["latencyMs"] >= 0 and ok["time"].endswith("Z")
-    assert (bad["status"], bad["errorCode"]) == (400, "MissingParameter")
-    assert aicontent_emulator.requests[0].request_id == ok["requestId"]
-    http.delete("/_emulator/requests")
-    assert {k: v for k, v in http.get("/_emulator/requests").json().items() if k != "worker"} == {
-        "total": 0, "requests": []}
-
-
-def test_reset_clears_faults_and_journal(aicontent_emulator: Emulator, http: httpx.Client) -> None:
-    aicontent_emulator.faults.add({"code": "Throttling.User"})
-    get(http, **Q)
-    assert http.post("/_emulator/reset").json() == {"reset": True}
-    assert aicontent_emulator.requests == [] and aicontent_emulator.faults.rules() == []
-    assert get(http, **Q).status_code == 200
-
-
-def test_each_test_starts_clean_part_one(aicontent_emulator: Emulator, http: httpx.Client) -> None:
-    """Leaves an active rule behind for part two to find gone."""
-    aicontent_emulator.faults.add({"code": "Throttling.User"})
-    assert [r.spec.code for r in aicontent_emulator.faults.rules()] == ["Throttling.User"]
-    r = get(http, **Q)
-    assert (r.status_code, error_of(r)["Code"]) == (400, "Throttling.User")
-
-
-def test_each_test_starts_clean_part_two(aicontent_emulator: Emulator, http: httpx.Client) -> None:
-    assert aicontent_emulator.faults.rules() == [] and get(http, **Q).status_code == 200
-
-
-def test_emulator_helper_properties() -> None:
-    with Emulator(seed=3, auth="off") as emu:
-        host, port = emu.endpoint.split(":")
-        assert host == "127.0.0.1" and int(port) == emu.port > 0 and emu.url == f"http://{emu.endpoint}"
-        assert emu.accounts["readonly"].access_key_id == "LTAIEMULATORREADONLY0001"
-        assert httpx.get(f"{emu.url}/_emulator/config").json()["seed"] == 3
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(f"{emu.url}/_emulator/health")
-
-
-NEWCOMER_TEST = '''
-import json
-from alibabacloud_aicontent20240611 import models
-from alibabacloud_tea_openapi.exceptions import ClientException
-import pytest
-
-def test_costs(aicontent_client):
-    req = models.ModelRouterQueryCostModelDetailRequest(model_id=1, start_time=1709222400, end_time=1709308800)
-    body = aicontent_client.model_router_query_cost_model_detail(req).body
-    assert body.data.total == 24
-    assert json.loads(body.data.rows[0].values)["total_calls"] >= 0
-
-def test_throttled(aicontent_emulator, aicontent_client):
-    aicontent_emulator.faults.add({"code": "Throttling.User", "times": 1})
-    req = models.ModelRouterQueryCostModelDetailRequest(model_id=1, start_time=1709222400, end_time=1709308800)
-    with pytest.raises(ClientException) as info:
-        aicontent_client.model_router_query_cost_model_detail(req)
-    assert info.value.code == "Throttling.User"
-    assert aicontent_emulator.requests[-1].status == 400
-
-def test_clean_again(aicontent_emulator):
-    assert aicontent_emulator.faults.rules() == [] and aicontent_emulator.requests == []
-
-def test_seed(aicontent_emulator):
-    assert aicontent_emulator.settings.seed == 42 and aicontent_emulator.settings.auth == "required"
-'''
-
-
-def test_the_plugin_works_for_a_newcomer(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_newcomer=NEWCOMER_TEST)
-    result = pytester.runpytest_subprocess("--aicontent-seed", "42", "--aicontent-auth", "required",
-                                           "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
-
-
-def test_a_server_bug_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_bug='''
-import httpx
-def test_breaks(aicontent_emulator):
-    aicontent_emulator.service.usage.days_total = None  # sabotage the generator: the next daily query crashes
-    r = httpx.get(aicontent_emulator.url + "/api/v1/modelRouter/open/billing/cost/model-detail",
-                  params={"modelId": 1, "startTime": 1709222400, "endTime": 1709222400 + 30 * 86400})
-    assert r.status_code == 500 and r.json()["Code"] == "Server.Internal.UnknownError"  # product bodies: JSON
-''')
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*a request failed inside the emulator*", "*TypeError*"])
+# -- x-emulator-delay-ms and x-emulator-retry-after-ms with thousands of digits ---------------
+@pytest.mark.parametrize("header", ["x-emulator-delay-ms", "x-emulator-retry-after-ms"])
+def test_a_huge_delay_header_is_a_named_400(aicontent_emulator: Emulator, http: httpx.Client, header: str) -> None:
+    r = http.get(API, params=REQUIRED, headers={header: "9" * 5_000, "x-emulator-fault": "Throttling.User"})
+    assert r.status_code == 400, r.text[:300]
+    body = error_of(r)
+    assert body["Code"] == "InvalidParameter" and f'"{header}"' in body["Message"]
+    aicontent_emulator.check()  # no bug of ours was recorded
+    assert len(aicontent_emulator.service.unexpected) == 0
