@@ -214,3 +214,8 @@ SDK_INVALID = [  # (actions, SDK keywords, wire name, part of the reason), throu
 def sdk_invalid(name: str) -> list[tuple[str, dict[str, Any], str, str]]:
     """SDK_INVALID's rows of one action: (action, SDK keywords, wire name, part of the reason)."""
     return [(n, kw, wire, reason) for names, kw, wire, reason in SDK_INVALID for n in names if n == name]
+
+
+# -- the product errors' codes and texts ------------------------------------------------------
+DENIED, NO_ORG = "B.Permission.DeniedException", "B.Permission.OrgNoExistException"
+MESSAGES = {DENIED: "鉴权失败或权限不足", NO_ORG: "组织不存在,请主账号开通权限后再试,或联系管理员"}

@@ -1,6 +1,7 @@
 """Shared helpers for the tests: raw requests, row decoding, well-known times, the CLI as a process,
 the gateway's fixed messages, timing for the complexity regressions, and the default fixture file
-(and variants of it written to a file)."""
+(and variants of it written to a file), model-detail through the SDK, and raw requests to it signed
+by tests/signer.py."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from typing import Any
 from xml.etree import ElementTree
 
 import httpx
-from signer import API
+from alibabacloud_aicontent20240611 import models
+from signer import API, acs3_headers, url
 
 from emulator.domain.scenario import default_fixture_path
 from emulator.errors import CATALOGUE
+from emulator.server import Emulator
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -231,3 +234,36 @@ def with_calls_per_day(calls: int, key_id: int = 5001) -> dict[str, Any]:
                 if key["id"] == key_id:
                     key["callsPerDay"] = calls
     return doc
+
+
+# -- model-detail through the SDK, and signed raw requests to it ------------------------------
+Request = models.ModelRouterQueryCostModelDetailRequest
+
+
+def sdk_detail(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
+    """Model-detail through the SDK (model 1, March 1 unless `kw` says otherwise); its body."""
+    kw.setdefault("model_id", 1)
+    kw.setdefault("start_time", MARCH_1)
+    kw.setdefault("end_time", MARCH_1 + DAY)
+    resp = client.model_router_query_cost_model_detail(Request(**kw))
+    assert resp.status_code == 200
+    return resp.body
+
+
+QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
+ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
+
+
+def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
+         path: str = API) -> httpx.Response:
+    """A raw GET (of model-detail, by default) with exactly `headers`: signed, tampered with, or none."""
+    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
+
+
+def signed(emu: Emulator, query: dict[str, str] = QUERY, **kw: Any) -> dict[str, str]:
+    """ACS3 headers of model-detail with `query`, signed as admin by tests/signer.py."""
+    return acs3_headers("GET", emu.endpoint, API, query, *ADMIN, **kw)
+
+
+def code_of(r: httpx.Response) -> str:
+    return str(error_of(r).get("Code"))

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
-from family_helpers import SPAN
-from helpers import API, DAY, MARCH_1, SHARED_INVALID, get, rows
+from family_helpers import DENIED, NO_ORG, SPAN
+from helpers import API, DAY, MARCH_1, SHARED_INVALID, get, rows, sdk_detail
 from kit import assert_error
 
 from emulator.server import Emulator
@@ -152,25 +152,12 @@ def test_double_encoded_bodies_are_canonical_json() -> None:
         assert raw == json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-# -- through the SDK --------------------------------------------------------------------------
-Request = models.ModelRouterQueryCostModelDetailRequest
-
-
-def call(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
-    kw.setdefault("model_id", 1)
-    kw.setdefault("start_time", MARCH_1)
-    kw.setdefault("end_time", MARCH_1 + DAY)
-    resp = client.model_router_query_cost_model_detail(Request(**kw))
-    assert resp.status_code == 200
-    return resp.body
-
-
 def values(body: Any) -> list[dict[str, Any]]:
     return [json.loads(r.values) for r in body.data.rows]
 
 
 def test_a_day_hour_by_hour(aicontent_client: Any) -> None:
-    body = call(aicontent_client, page_size=24)
+    body = sdk_detail(aicontent_client, page_size=24)
     assert body.success is True and body.http_status_code == 200 and body.request_id
     assert (body.data.model_id, body.data.model_name, body.data.granularity) == (1, "通义千问-Plus", "hourly")
     assert (body.data.total, body.data.page, body.data.page_size) == (24, 1, 24)
@@ -182,7 +169,7 @@ def test_a_day_hour_by_hour(aicontent_client: Any) -> None:
 
 
 def test_daily_over_a_year(aicontent_client: Any) -> None:
-    body = call(aicontent_client, end_time=MARCH_1 + 366 * DAY, page_size=100)
+    body = sdk_detail(aicontent_client, end_time=MARCH_1 + 366 * DAY, page_size=100)
     assert body.data.granularity == "daily" and body.data.total == 366 and len(body.data.rows) == 100
     assert body.data.rows[1].timestamp - body.data.rows[0].timestamp == DAY
     assert body.next_token
@@ -190,7 +177,7 @@ def test_daily_over_a_year(aicontent_client: Any) -> None:
 
 @pytest.mark.parametrize("model_id, unit_metric", [(8, "image_count"), (9, "video_duration"), (12, "characters")])
 def test_other_model_types(aicontent_client: Any, model_id: int, unit_metric: str) -> None:
-    body = call(aicontent_client, model_id=model_id, end_time=MARCH_1 + 30 * DAY)
+    body = sdk_detail(aicontent_client, model_id=model_id, end_time=MARCH_1 + 30 * DAY)
     assert unit_metric in [c.key for c in body.data.columns]
     assert all(unit_metric in v for v in values(body))
 
@@ -202,19 +189,20 @@ def _totals(body: Any) -> tuple[int, int]:
 
 def test_filters(aicontent_client: Any) -> None:
     span = {"end_time": MARCH_1 + 10 * DAY, "page_size": 100}
-    org = _totals(call(aicontent_client, **span))
-    deps = [_totals(call(aicontent_client, client_id=d, **span)) for d in (1, 2, 3, 4)]
+    org = _totals(sdk_detail(aicontent_client, **span))
+    deps = [_totals(sdk_detail(aicontent_client, client_id=d, **span)) for d in (1, 2, 3, 4)]
     assert org == tuple(map(sum, zip(*deps)))
-    both = _totals(call(aicontent_client, client_ids="2,3", **span))
+    both = _totals(sdk_detail(aicontent_client, client_ids="2,3", **span))
     assert both == (deps[1][0] + deps[2][0], deps[1][1] + deps[2][1])
-    dept_only = _totals(call(aicontent_client, client_id=2, member_user_ids="", **span))
-    members = [_totals(call(aicontent_client, client_id=2, member_user_ids=str(m), **span)) for m in (1001, 1002, 1003)]
+    dept_only = _totals(sdk_detail(aicontent_client, client_id=2, member_user_ids="", **span))
+    members = [_totals(sdk_detail(aicontent_client, client_id=2, member_user_ids=str(m), **span))
+               for m in (1001, 1002, 1003)]
     assert deps[1] == tuple(map(sum, zip(dept_only, *members)))
-    pair = _totals(call(aicontent_client, client_id=2, member_user_ids="1001,1002", **span))
+    pair = _totals(sdk_detail(aicontent_client, client_id=2, member_user_ids="1001,1002", **span))
     assert pair == tuple(map(sum, zip(members[0], members[1])))
-    keys = [_totals(call(aicontent_client, client_id=2, api_key_id=k, **span)) for k in (5101, 5105)]
+    keys = [_totals(sdk_detail(aicontent_client, client_id=2, api_key_id=k, **span)) for k in (5101, 5105)]
     assert members[0] == tuple(map(sum, zip(*keys)))  # member 1001 holds keys 5101 and 5105
-    assert _totals(call(aicontent_client, client_id=2, api_key_id=5104, **span)) == dept_only
+    assert _totals(sdk_detail(aicontent_client, client_id=2, api_key_id=5104, **span)) == dept_only
 
 
 @pytest.mark.parametrize("kw, code, status", [
@@ -226,12 +214,9 @@ def test_filters(aicontent_client: Any) -> None:
 ])
 def test_errors_raise_client_exception(aicontent_client: Any, kw: dict, code: str, status: int) -> None:
     with pytest.raises(ClientException) as info:
-        call(aicontent_client, **kw)
+        sdk_detail(aicontent_client, **kw)
     assert info.value.code == code and info.value.status_code == status
     assert info.value.request_id and info.value.request_id != "None"
-
-
-DENIED, NO_ORG = "B.Permission.DeniedException", "B.Permission.OrgNoExistException"
 
 
 def test_model_detail_follows_the_same_billing_deny(aicontent_emulator: Emulator) -> None:

@@ -7,24 +7,13 @@ import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
-from helpers import API, DAY, MARCH_1, error_of
+from helpers import ADMIN, API, DAY, MARCH_1, QUERY, code_of, error_of, send
 from signer import acs3_headers, url
 
 from emulator.auth.accounts import Account
 from emulator.server import Emulator
 
-QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
 ALGORITHMS = [None, "v2"]  # ACS3-HMAC-SHA256 (the SDK's default) and the legacy ROA signature
-ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
-
-
-def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
-         path: str = API) -> httpx.Response:
-    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
-
-
-def code_of(r: httpx.Response) -> str:
-    return str(error_of(r).get("Code"))
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)

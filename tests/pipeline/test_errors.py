@@ -27,8 +27,8 @@ from alibabacloud_tea_openapi.exceptions import (
 from alibabacloud_tea_openapi.models import Config
 from darabonba.runtime import ExtendsParameters, RuntimeOptions
 from darabonba.utils.xml import XML
-from family_helpers import COST, call
-from helpers import API, DAY, FIXED, MARCH_1, MISMATCH, error_of
+from family_helpers import COST, DENIED, MESSAGES, NO_ORG, call
+from helpers import ADMIN, API, DAY, FIXED, MARCH_1, MISMATCH, QUERY, error_of, sdk_detail, send
 from signer import acs3_base, acs3_headers, acs3_sign, iso, url
 
 from emulator.server import Emulator
@@ -66,7 +66,6 @@ def accepting(emu: Emulator, accept: str | None, path: str = API, params: dict[s
         return client.send(request)
 
 
-ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
 DENIED_KEY = ("LTAIEMULATORDENIED000001", "emulator-denied-secret-not-for-production")
 
 
@@ -188,15 +187,6 @@ def test_openapi_lists_xml_error_bodies_and_no_429(openapi: dict[str, Any]) -> N
         assert list(responses[status]["content"]) == ["application/json"]
 
 
-# -- every fixed message, with the emulator's explanation beside it ------------------------------
-QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
-
-
-def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
-         path: str = API) -> httpx.Response:
-    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
-
-
 def _provoke(emu: Emulator, code: str) -> tuple[httpx.Response, str]:
     """(answer, a fragment the explanation must mention)."""
     if code == "IncompleteSignature":
@@ -262,9 +252,7 @@ def test_missing_parameter_names_it(aicontent_emulator: Emulator) -> None:
 BASE = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 PRODUCT_KEYS = ["requestId", "success", "errCode", "errMessage", "httpStatusCode", "data",
                 "Code", "Message", "RequestId"]
-DENIED, NO_ORG = "B.Permission.DeniedException", "B.Permission.OrgNoExistException"
 SPAN_RAW = {"startTime": MARCH_1, "endTime": MARCH_1 + DAY}
-MESSAGES = {DENIED: "鉴权失败或权限不足", NO_ORG: "组织不存在,请主账号开通权限后再试,或联系管理员"}
 
 
 def test_product_error_shape(http: httpx.Client) -> None:
@@ -296,18 +284,6 @@ def test_product_error_forms(aicontent_emulator: Emulator, form: str, keys: list
         assert list(body) == keys
         assert body.get("errCode", body.get("Code")) == code
         assert body.get("errMessage", body.get("Message")) == MESSAGES[code]
-
-
-Request = models.ModelRouterQueryCostModelDetailRequest
-
-
-def sdk_detail(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
-    kw.setdefault("model_id", 1)
-    kw.setdefault("start_time", MARCH_1)
-    kw.setdefault("end_time", MARCH_1 + DAY)
-    resp = client.model_router_query_cost_model_detail(Request(**kw))
-    assert resp.status_code == 200
-    return resp.body
 
 
 def test_product_errors_carry_their_code(aicontent_emulator: Emulator, aicontent_client: Any) -> None:

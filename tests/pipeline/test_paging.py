@@ -9,9 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from alibabacloud_aicontent20240611 import models
 from family_helpers import COST, call, refused, sdk
-from helpers import API, DAY, MARCH_1, error_of, get
+from helpers import API, DAY, MARCH_1, error_of, get, sdk_detail
 from kit import assert_error
 
 from emulator.server import Emulator
@@ -19,19 +18,9 @@ from emulator.server import Emulator
 BASE = {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 REQUIRED = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY)}
 OK = f"modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}"
-Request = models.ModelRouterQueryCostModelDetailRequest
 
 
 # -- both styles, through the SDK -------------------------------------------------------------
-def sdk_detail(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
-    kw.setdefault("model_id", 1)
-    kw.setdefault("start_time", MARCH_1)
-    kw.setdefault("end_time", MARCH_1 + DAY)
-    resp = client.model_router_query_cost_model_detail(Request(**kw))
-    assert resp.status_code == 200
-    return resp.body
-
-
 def test_token_pagination_walks_every_row(aicontent_client: Any) -> None:
     seen, token, sizes = [], None, iter([7, 30, 5, 100])
     while True:

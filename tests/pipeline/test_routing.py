@@ -5,15 +5,12 @@ action and this version, checked before authentication."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from family_helpers import ACTIONS as FAMILY
 from family_helpers import COST, HTTP, NEW, call
-from helpers import API, DAY, MARCH_1, error_of
+from helpers import API, DAY, MARCH_1, code_of, error_of, send, signed
 from kit import assert_error, raw
-from signer import acs3_headers, url
 
 from emulator.api.spec import Param
 from emulator.api.table import ACTIONS, ROUTER, Router, declared
@@ -183,23 +180,6 @@ def test_x_acs_action_must_name_the_paths_action(aicontent_emulator: Emulator, n
 
 
 # -- x-acs-version is checked before authentication ------------------------------------------
-QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
-ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
-
-
-def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
-         path: str = API) -> httpx.Response:
-    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
-
-
-def signed(emu: Emulator, query: dict[str, str] = QUERY, **kw: Any) -> dict[str, str]:
-    return acs3_headers("GET", emu.endpoint, API, query, *ADMIN, **kw)
-
-
-def code_of(r: httpx.Response) -> str:
-    return str(error_of(r).get("Code"))
-
-
 def test_action_and_version_checked_before_auth(emu: Emulator) -> None:
     headers = signed(emu, extra={"x-acs-version": "2019-01-01"})
     assert code_of(send(emu, headers)) == "InvalidVersion"

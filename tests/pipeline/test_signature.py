@@ -20,9 +20,24 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from family_helpers import sdk
-from helpers import API, DAY, FIXED, LINEAR, MARCH_1, MISMATCH, error_of, growth, rows
+from helpers import (
+    ADMIN,
+    API,
+    DAY,
+    FIXED,
+    LINEAR,
+    MARCH_1,
+    MISMATCH,
+    QUERY,
+    code_of,
+    error_of,
+    growth,
+    rows,
+    send,
+    signed,
+)
 from kit import assert_error
-from signer import acs3_base, acs3_headers, acs3_sign, iso, roa_base, roa_headers, roa_sign, url
+from signer import acs3_base, acs3_headers, acs3_sign, iso, roa_base, roa_headers, roa_sign
 
 import emulator.service
 from emulator.auth.accounts import load_accounts
@@ -34,26 +49,8 @@ from emulator.errors import ApiError
 from emulator.server import Emulator
 from emulator.wire import WireRequest
 
-QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
 REQUIRED = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY)}
 OK = f"modelId=1&startTime={MARCH_1}&endTime={MARCH_1 + DAY}"
-
-
-# -- raw requests, signed by tests/signer.py -------------------------------------------------
-ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
-
-
-def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
-         path: str = API) -> httpx.Response:
-    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
-
-
-def signed(emu: Emulator, query: dict[str, str] = QUERY, **kw: Any) -> dict[str, str]:
-    return acs3_headers("GET", emu.endpoint, API, query, *ADMIN, **kw)
-
-
-def code_of(r: httpx.Response) -> str:
-    return str(error_of(r).get("Code"))
 
 
 def test_own_signer_is_accepted_in_both_schemes(emu: Emulator) -> None:
