@@ -9,7 +9,8 @@ with no driver binary to keep in step with the browser.
 
 Without a browser (no /usr/bin/chromium, or playwright not importable) the tests skip, saying how
 to get one; with AICONTENT_REQUIRE_BROWSER=1 (as CI sets) they fail instead. Screenshots of each
-view go to a folder under pytest's tmp dir, and to $AICONTENT_UI_SCREENSHOTS when set.
+view go to a folder under pytest's tmp dir, and to $AICONTENT_UI_SCREENSHOTS when set. (The last
+test, of the fixed set of files the dashboard serves, needs no browser.)
 """
 
 from __future__ import annotations
