@@ -1,7 +1,11 @@
-"""Shared helpers for the tests: raw requests, row decoding, well-known times."""
+"""Shared helpers for the tests: raw requests, row decoding, well-known times, the CLI as a process,
+the gateway's fixed messages, timing for the complexity regressions, and the default fixture file
+(and variants of it written to a file), model-detail through the SDK, and raw requests to it signed
+by tests/signer.py."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -10,14 +14,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import httpx
+from alibabacloud_aicontent20240611 import models
+from signer import API, acs3_headers, url
 
+from emulator.domain.scenario import default_fixture_path
 from emulator.errors import CATALOGUE
+from emulator.server import Emulator
 
-API = "/api/v1/modelRouter/open/billing/cost/model-detail"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -168,3 +177,93 @@ def contract_codes(ctx: Any, response: Any, case: Any) -> bool | None:
         if "errCode" in body:
             assert body["errCode"] == code and body["httpStatusCode"] == response.status_code
     return None
+
+
+# -- timing, for the complexity regressions: an input against one four times larger ------------
+LINEAR = 8  # time(4n) / time(n) stays below this: linear is ~4, quadratic ~16
+
+
+def best_time(work: Callable[[], Any], runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def growth(make: Callable[[int], Callable[[], Any]], n: int) -> float:
+    """How much longer the work takes for 4n than for n (inputs built before timing)."""
+    small, large = make(n), make(4 * n)
+    small()  # warm up
+    return best_time(large) / best_time(small)
+
+
+# The gateway's fixed messages (SignatureDoesNotMatch's is followed by the server's strings to sign).
+MISMATCH = "Specified signature does not match our calculation."
+FIXED = {
+    "IncompleteSignature": "The request signature does not conform to Aliyun standards.",
+    "SignatureDoesNotMatch": MISMATCH,
+    "InvalidAccessKeyId.NotFound": "Specified access key is not found.",
+    "InvalidTimeStamp.Expired": "Specified time stamp or date value is expired.",
+    "InvalidTimeStamp.Format": "Specified time stamp or date value is not well formatted.",
+    "SignatureNonceUsed": "Specified signature nonce was used already.",
+    "InvalidVersion": "Specified parameter Version is not valid.",
+    "InvalidAction": "Specified parameter Action is not valid.",
+    "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
+    "Throttling.User": "Request was denied due to user flow control.",
+}
+
+
+# -- the default fixture file, and variants of it written to a file --------------------------
+DEFAULT_FIXTURE = json.loads(default_fixture_path().read_text())
+
+
+def fixture_file(doc: Any, directory: Path, name: str = "fixture.json") -> Path:
+    path = directory / name
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    return path
+
+
+def with_calls_per_day(calls: int, key_id: int = 5001) -> dict[str, Any]:
+    """The default fixture with `callsPerDay` of API key `key_id` set to `calls`."""
+    doc = copy.deepcopy(DEFAULT_FIXTURE)
+    for org in doc["organizations"]:
+        for department in org["departments"]:
+            for key in department["apiKeys"]:
+                if key["id"] == key_id:
+                    key["callsPerDay"] = calls
+    return doc
+
+
+# -- model-detail through the SDK, and signed raw requests to it ------------------------------
+Request = models.ModelRouterQueryCostModelDetailRequest
+
+
+def sdk_detail(client: Any, **kw: Any) -> models.ModelRouterQueryCostModelDetailResponseBody:
+    """Model-detail through the SDK (model 1, March 1 unless `kw` says otherwise); its body."""
+    kw.setdefault("model_id", 1)
+    kw.setdefault("start_time", MARCH_1)
+    kw.setdefault("end_time", MARCH_1 + DAY)
+    resp = client.model_router_query_cost_model_detail(Request(**kw))
+    assert resp.status_code == 200
+    return resp.body
+
+
+QUERY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + DAY), "pageSize": "24"}
+ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
+
+
+def send(emu: Emulator, headers: dict[str, str], query: dict[str, str] = QUERY, content: bytes = b"",
+         path: str = API) -> httpx.Response:
+    """A raw GET (of model-detail, by default) with exactly `headers`: signed, tampered with, or none."""
+    return httpx.request("GET", url(emu.url, path, query), headers=headers, content=content, timeout=10)
+
+
+def signed(emu: Emulator, query: dict[str, str] = QUERY, **kw: Any) -> dict[str, str]:
+    """ACS3 headers of model-detail with `query`, signed as admin by tests/signer.py."""
+    return acs3_headers("GET", emu.endpoint, API, query, *ADMIN, **kw)
+
+
+def code_of(r: httpx.Response) -> str:
+    return str(error_of(r).get("Code"))

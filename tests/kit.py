@@ -78,16 +78,36 @@ def raw(emu: Emulator, name: str, /, *path: Any, query: dict[str, Any] | None = 
     return httpx.request(a.method, url, params=query, content=content, headers=sent, timeout=10)
 
 
-def assert_error(r: httpx.Response, status: int, code: str, *fragments: str) -> dict[str, Any]:
-    """The response is the error `code` with `status`, its message (or the emulator's reason)
-    holding every fragment; returns the error's fields."""
-    assert r.status_code == status, (r.status_code, r.text)
+GATEWAY_KEYS = ["RequestId", "HostId", "Code", "Message", "Recommend"]  # a gateway error's fields, in order
+
+
+def assert_error(r: httpx.Response, status: int, code: str, *fragments: str, gateway: bool = False,
+                 in_message: bool = False) -> dict[str, Any]:
+    """The response is the error `code` with `status` (never a traceback), its message or the
+    emulator's reason holding every fragment (the message itself with `in_message`); with
+    `gateway`, in exactly the gateway's fields, its RequestId the header's and its Recommend
+    naming the code. Returns the error's fields."""
+    assert r.status_code == status, (r.status_code, r.text[:300])
+    assert "Traceback" not in r.text
     err = error_of(r)
     got = err.get("Code") or err.get("errCode")
     assert got == code, err
-    text = f"{err.get('Message') or err.get('errMessage')} {err['reason']}"
+    if gateway:
+        assert list(err) == GATEWAY_KEYS + ["reason"], err
+        assert err["RequestId"] == r.headers["x-acs-request-id"]
+        assert code in err["Recommend"] and err["HostId"] == "aicontent.aliyuncs.com", err
+    message = f"{err.get('Message') or err.get('errMessage')}"
+    text = message if in_message else f"{message} {err['reason']}"
     for fragment in fragments:
         assert fragment in text, (fragment, text)
+    return err
+
+
+def assert_invalid(r: httpx.Response, name: str, reason: str) -> dict[str, Any]:
+    """The gateway's InvalidParameter naming `name`, its message in the gateway's form and holding `reason`."""
+    err = assert_error(r, 400, "InvalidParameter", gateway=True)
+    assert err["Message"].startswith(f'The parameter "{name}" is invalid: ') and err["Message"].endswith(".")
+    assert reason in err["Message"], err["Message"]
     return err
 
 

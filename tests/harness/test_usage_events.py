@@ -1,12 +1,14 @@
 """Usage events as things: added, listed, removed and cleared through the control API and the
 Python API; started from the fixture file and restored on reset; every malformed event refused by
-name with nothing changed; the scenario endpoint and the OpenAPI document show them."""
+name with nothing changed; the scenario endpoint and the OpenAPI document show them; sums over
+every model stay bounded, and adding one costs the same at any count."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ import pytest
 from helpers import DAY, MARCH_1, get, rows, ts
 
 from emulator.server import Emulator
+from emulator.service import Service
+from emulator.settings import Settings
 from emulator.validation import FieldError
 
 NOON = ts(2024, 3, 1, 12)
@@ -278,3 +282,45 @@ def test_openapi_has_the_clock_and_event_operations(http: httpx.Client) -> None:
     factor = _keywords(event["properties"]["factor"])
     assert ("minimum", 0) in factor and ("maximum", 1_000_000) in factor, factor  # JSON Schema keywords
     assert not {k for k, _ in factor} & {"ge", "le", "gt", "lt"}, factor
+
+
+# -- sums over every model stay bounded; adding an event costs the same at any count ---------
+JSON = {"accept": "application/json"}
+PREFIX = "/api/v1/modelRouter/open/"
+
+
+def test_set_events_cannot_overflow_the_sums_over_models(aicontent_emulator: Emulator) -> None:
+    """Each metric summed over every model is bounded too: a set event that could push a day's
+    total_tokens over 2^63-1 across models is refused, and trend still agrees with overview."""
+    big = {"input_tokens": 2**53 - 1, "output_tokens": 2**53 - 1}
+    refused = None
+    for i, (key, model) in enumerate((k, m) for k in (5101, 5102, 5103, 5104) for m in range(1, 7)):
+        try:
+            aicontent_emulator.usage_events.add(startTime=MARCH_1, endTime=MARCH_1 + DAY, apiKeyId=key,
+                                                modelId=model, set=big)
+        except FieldError as exc:
+            refused = (i, exc)
+            break
+    assert refused is not None and refused[1].field == "set" and "summed over every model" in refused[1].reason
+    q = {"startTime": MARCH_1, "endTime": MARCH_1 + DAY, "granularity": "daily"}
+    with httpx.Client(base_url=aicontent_emulator.url, headers=JSON) as c:
+        overview = {m["key"]: m["value"] for m in c.get(PREFIX + "billing/cost/overview", params=q).json()["data"]}
+        point = json.loads(c.get(PREFIX + "billing/cost/trend", params=q).json()["data"]["points"][0]["values"])
+    assert point["total_tokens"] == overview["total_tokens"] > 0
+
+
+def test_adding_events_costs_the_same_at_any_count() -> None:
+    """Checking the room an event leaves is incremental: the 2000th add costs what the first did."""
+    service = Service(Settings())
+
+    def add_many(n: int) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            service.events.add(startTime=MARCH_1 + (i % 500) * 3600, endTime=MARCH_1 + (i % 500 + 1) * 3600, factor=0.5,
+                               apiKeyId=5101)
+        return time.perf_counter() - started
+
+    first = add_many(500)
+    add_many(1500)
+    later = add_many(500)
+    assert later / first < 3  # quadratic: about 4 times (and growing)

@@ -1,32 +1,24 @@
-"""Regression tests of the hardening work on start-up: a fixture file the emulator cannot serve is
-refused before listening, with one line naming the file and the fault (never a traceback, never
-a server that answers 500 to everything), and the CLI's other start-up failures."""
+"""The scenario: GET /_emulator/health, /config and /scenario, and the fixture file it is loaded from:
+whatever is changed in it loads or is one ScenarioError naming the field in the file's own terms
+(cycles, deep nesting, figures that cannot be held), secrets never quoted, the largest figures
+accepted served."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
 import json
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from helpers import API, DAY, MARCH_1, ts
+from helpers import API, DAY, DEFAULT_FIXTURE, MARCH_1, fixture_file, ts, with_calls_per_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import emulator
 from emulator.auth.accounts import load_accounts
 from emulator.domain.scenario import ScenarioError, default_fixture_path, load_scenario
 from emulator.server import Emulator
@@ -34,58 +26,62 @@ from emulator.service import Service
 from emulator.settings import Settings
 from emulator.wire import WireRequest
 
-DEFAULT = json.loads(default_fixture_path().read_text())
-CODE_ROOT = str(Path(emulator.__file__).resolve().parent.parent)  # the code under test, for the CLI's process
-PROBE = "AICONTENT_HARDENING_PROBE"
+
+def test_health_config_and_scenario(http: httpx.Client) -> None:
+    assert http.get("/_emulator/health").json()["status"] == "ok"
+    config = http.get("/_emulator/config").json()
+    assert config["seed"] == 0 and config["auth"] == "verify" and config["hourly_max_days"] == 7
+    scenario = http.get("/_emulator/scenario").json()
+    qwen = next(m for m in scenario["models"] if m["id"] == 1)
+    assert (qwen["code"], qwen["name"], qwen["type"]) == ("qwen-plus", "通义千问-Plus", "text")
+    assert qwen["prices"] == {"input_tokens": {"yuan": "0.0008", "per": 1000},
+                              "output_tokens": {"yuan": "0.002", "per": 1000}}
+    assert len(scenario["models"]) >= 10 and len({m["type"] for m in scenario["models"]}) >= 5
+    org = scenario["organizations"][0]
+    dep2 = next(d for d in org["departments"] if d["id"] == 2)
+    assert {m["id"] for m in dep2["members"]} == {1001, 1002, 1003}
+    assert all(m["name"] for m in dep2["members"])  # Faker fills names the file leaves open
+    assert {k["id"] for k in dep2["apiKeys"]} == {5101, 5102, 5103, 5104, 5105}
 
 
-def run_cli(*args: str, probe: str = "") -> subprocess.CompletedProcess[str]:
-    """The CLI, expected to refuse to start: its exit status and output (killed after 30 s)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [CODE_ROOT, os.environ.get("PYTHONPATH")])),
-           PROBE: probe}
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        raise AssertionError(
-            f"the CLI was still running after 30 s; stdout: {out[:300]!r} stderr: {err[-600:]!r}") from None
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def fixture_file(doc: Any, directory: Path, name: str = "fixture.json") -> Path:
-    path = directory / name
+def _fixture_with(tmp_path: Path, change: dict[int, int | None]) -> Path:
+    doc = json.loads(default_fixture_path().read_text())
+    deps = doc["organizations"][0]["departments"]
+    for dep_id, parent in change.items():
+        deps.append({"id": dep_id, "name": f"d{dep_id}", "parentId": parent})
+    path = tmp_path / "f.json"
     path.write_text(json.dumps(doc, ensure_ascii=False))
     return path
 
 
-def assert_one_line_refusal(proc: subprocess.CompletedProcess[str], path: Path, *fragments: str) -> str:
-    assert proc.returncode == 2, (proc.returncode, proc.stderr[-600:])
-    assert "Traceback" not in proc.stderr and "listening" not in proc.stdout
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr[-1000:]
-    assert lines[0].startswith(f"aicontent-emulator: fixture file {path}"), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    return lines[0]
+def test_department_cycles_and_deep_nesting_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="its own ancestor"):
+        Service(Settings(fixtures=str(_fixture_with(tmp_path, {901: 902, 902: 901}))))
+    with pytest.raises(ScenarioError, match="its own ancestor"):
+        Service(Settings(fixtures=str(_fixture_with(tmp_path, {903: 903}))))
+    chain = {1000 + i: (1000 + i - 1 if i else 1) for i in range(100)}
+    with pytest.raises(ScenarioError, match="levels"):
+        Service(Settings(fixtures=str(_fixture_with(tmp_path, chain))))
 
 
-def with_condition_list() -> dict[str, Any]:
-    doc = copy.deepcopy(DEFAULT)
-    statement = doc["policies"]["DenyModelRouterBilling"]["Statement"][0]
-    statement["Condition"] = [{"IpAddress": {"acs:SourceIp": "10.0.0.0/8"}}]
-    return doc
+def test_a_path_for_the_fixture_file(tmp_path: Path) -> None:
+    """Emulator(fixtures=Path(...)) is the same as its text; the config shows it as text."""
+    path = tmp_path / "copy.json"
+    path.write_bytes(default_fixture_path().read_bytes())
+    with Emulator(fixtures=path) as emu:
+        r = httpx.get(emu.url + "/_emulator/config")
+        assert r.status_code == 200 and r.json()["fixtures"] == str(path)
+        emu.check()
 
 
-# -- 10. a fixture policy whose Condition is a list ------------------------------------------
-def test_a_condition_list_is_refused_at_start_in_one_line(tmp_path: Path) -> None:
-    path = fixture_file(with_condition_list(), tmp_path)
-    line = assert_one_line_refusal(run_cli("--fixtures", str(path)), path, "DenyModelRouterBilling")
-    assert line.startswith(f"aicontent-emulator: fixture file {path}:")
-    with pytest.raises(ScenarioError, match="DenyModelRouterBilling"):
+def test_secrets_are_never_quoted(tmp_path: Path) -> None:
+    doc = json.loads(default_fixture_path().read_text())
+    doc["accounts"][0]["accessKeySecret"] = "my real secret with spaces"
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    with pytest.raises(ScenarioError) as info:
         Service(Settings(fixtures=str(path)))
+    assert "accessKeySecret" in str(info.value) and "my real secret" not in str(info.value)
 
 
 def node_paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -95,7 +91,7 @@ def node_paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, .
         yield from node_paths(child, (*prefix, key))
 
 
-PATHS = list(node_paths(DEFAULT))
+PATHS = list(node_paths(DEFAULT_FIXTURE))
 FIELD_NAMES = sorted({k for p in PATHS for k in p if isinstance(k, str)} | {
     "usageEvents", "callsPerDay", "popularity", "Condition", "NotAction", "Sid", "memberId", "parentId",
     "departmentIds", "startTime", "endTime", "factor", "set", "apiKeyId"})
@@ -145,7 +141,7 @@ def mutate(doc: Any, mutation: tuple[Any, ...]) -> Any:
 def test_a_mutated_default_fixture_loads_or_is_one_scenario_error(changes: list[tuple[Any, ...]]) -> None:
     """Whatever node of the default fixture is replaced, added or removed, loading it succeeds or
     raises ScenarioError, never another exception; and a Service that loads answers without a bug."""
-    doc = copy.deepcopy(DEFAULT)
+    doc = copy.deepcopy(DEFAULT_FIXTURE)
     for change in changes:
         doc = mutate(doc, change)
     with tempfile.TemporaryDirectory() as directory:
@@ -172,32 +168,11 @@ def test_a_mutated_default_fixture_loads_or_is_one_scenario_error(changes: list[
 def test_a_fixture_error_names_the_field_in_the_files_terms(tmp_path: Path, where: tuple[Any, ...], value: Any,
                                                             field: str) -> None:
     """The dotted path of the file's own keys, without the validator's internal names."""
-    doc = mutate(copy.deepcopy(DEFAULT), ("replace", where, value))
+    doc = mutate(copy.deepcopy(DEFAULT_FIXTURE), ("replace", where, value))
     path = fixture_file(doc, tmp_path)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, 0)
     assert str(info.value).startswith(f"fixture file {path}: {field}: "), str(info.value)
-
-
-# -- 11. figures beyond what the emulator can hold -------------------------------------------
-def with_calls_per_day(calls: int, key_id: int = 5001) -> dict[str, Any]:
-    doc = copy.deepcopy(DEFAULT)
-    for org in doc["organizations"]:
-        for department in org["departments"]:
-            for key in department["apiKeys"]:
-                if key["id"] == key_id:
-                    key["callsPerDay"] = calls
-    return doc
-
-
-def test_huge_figures_are_refused_at_start(tmp_path: Path) -> None:
-    path = fixture_file(with_calls_per_day(10**15), tmp_path)
-    line = assert_one_line_refusal(run_cli("--fixtures", str(path)), path, "2^63-1")
-    model = re.search(r"model (\d+) \(([^)]+)\)", line)
-    assert model is not None, line
-    assert {"id": int(model[1]), "code": model[2]} in [{"id": m["id"], "code": m["code"]} for m in DEFAULT["models"]]
-    with pytest.raises(ScenarioError, match=re.escape("2^63-1")):
-        Service(Settings(fixtures=str(path)))
 
 
 def loads(calls: int, directory: Path) -> bool:
@@ -218,7 +193,7 @@ def test_the_largest_figures_accepted_are_served(tmp_path: Path) -> None:
     assert low > 10**6  # room for a busy key, not a limit that refuses ordinary fixtures
     path = fixture_file(with_calls_per_day(low), tmp_path, "largest.json")
     with Emulator(fixtures=str(path)) as emu, httpx.Client(base_url=emu.url, timeout=30) as client:
-        for model in DEFAULT["models"]:
+        for model in DEFAULT_FIXTURE["models"]:
             for year in range(2023, 2031):  # every day of the data window, and one day hour by hour
                 spans = [(ts(year, 1, 1), ts(year + 1, 1, 1), page) for page in (1, 2, 3, 4)]
                 for start, end, page in spans + [(MARCH_1, MARCH_1 + DAY, 1)] * (year == 2024):
@@ -228,49 +203,3 @@ def test_the_largest_figures_accepted_are_served(tmp_path: Path) -> None:
                     for row in r.json()["data"]["rows"]:
                         assert all(0 <= v < 2**63 for v in json.loads(row["values"]).values()), row
         emu.check()
-
-
-# -- the CLI's other refusals ----------------------------------------------------------------
-def processes_with(probe: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if f"{PROBE}={probe}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def test_workers_with_a_bad_fixture_refuse_before_listening(tmp_path: Path) -> None:
-    """With --workers 2 the fixture is checked before listening: one line, exit 2, nothing left running."""
-    path = fixture_file(with_condition_list(), tmp_path)
-    probe = uuid.uuid4().hex
-    proc = run_cli("--workers", "2", "--fixtures", str(path), probe=probe)
-    assert_one_line_refusal(proc, path, "DenyModelRouterBilling")
-    deadline = time.monotonic() + 5
-    while processes_with(probe) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert processes_with(probe) == []
-
-
-def test_a_port_in_use_suggests_port_zero() -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        proc = run_cli("--port", str(port))
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "listening" not in proc.stdout
-    assert len(proc.stderr.strip().splitlines()) == 1 and f"127.0.0.1:{port}" in proc.stderr
-    assert "--port 0" in proc.stderr
-
-
-def test_fixture_errors_name_the_file(tmp_path: Path) -> None:
-    not_json = tmp_path / "not-json.json"
-    not_json.write_text("{'models': []")
-    assert_one_line_refusal(run_cli("--fixtures", str(not_json)), not_json, "not valid JSON")
-    missing = tmp_path / "missing.json"
-    proc = run_cli("--fixtures", str(missing))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == f"aicontent-emulator: cannot read fixture file {missing}: No such file or directory"

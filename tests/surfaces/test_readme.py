@@ -29,7 +29,7 @@ from emulator.server import listen_socket
 from emulator.service import Service
 from emulator.settings import Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"<!-- test: (?P<kind>[a-z-]+)(?P<arg>[^>]*?) -->\n```(?P<lang>\w*)\n(?P<code>.*?)```", re.S)
 FENCE = re.compile(r"^```\w*$", re.M)
 

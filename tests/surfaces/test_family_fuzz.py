@@ -1,5 +1,5 @@
 """Schema-driven fuzzing (schemathesis) of the billing family's seven new paths against the
-emulator's own OpenAPI document, as tests/test_fuzz.py does for model-detail: no 5xx, every
+emulator's own OpenAPI document, as tests/surfaces/test_fuzz.py does for model-detail: no 5xx, every
 response matches the documented status, content type and schema, every 4xx carries a code of
 the contract's catalogue."""
 

@@ -9,7 +9,8 @@ with no driver binary to keep in step with the browser.
 
 Without a browser (no /usr/bin/chromium, or playwright not importable) the tests skip, saying how
 to get one; with AICONTENT_REQUIRE_BROWSER=1 (as CI sets) they fail instead. Screenshots of each
-view go to a folder under pytest's tmp dir, and to $AICONTENT_UI_SCREENSHOTS when set.
+view go to a folder under pytest's tmp dir, and to $AICONTENT_UI_SCREENSHOTS when set. (The last
+test, of the fixed set of files the dashboard serves, needs no browser.)
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from helpers import API, start_cli, ts
+from helpers import API, error_of, start_cli, ts
 from signer import acs3_headers
+
+from emulator.web import ui_routes
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -358,3 +361,12 @@ def test_scenario_view_lists_accounts_with_working_sdk_snippets(page: Any, targe
     with contextlib.redirect_stdout(out):
         exec(compile(admin, "<snippet>", "exec"), {})  # noqa: S102 - the page's own snippet
     assert re.fullmatch(r"24 [0-9A-F-]{36}\n", out.getvalue())
+
+
+@pytest.mark.parametrize("name", ["%00x.js", "a" * 300 + ".js", "../settings.py", "nope.js"])
+def test_dashboard_files_are_a_fixed_set(http: httpx.Client, name: str) -> None:
+    """Any other name is a 404, answered without touching the file system or growing a cache."""
+    before = dict(ui_routes.FILES)
+    r = http.get(f"/_emulator/ui/{name}")
+    assert r.status_code == 404 and error_of(r)["Code"] == "InvalidAction.NotFound"
+    assert ui_routes.FILES == before

@@ -1,14 +1,11 @@
-"""Regression tests of the hardening work on the control API and the pytest plugin: malformed
-fault rules are refused by name and change nothing (over HTTP and through the Python API), the
-journal's Python and wire names, an overridden `aicontent_settings`, and the check that a test
-run leaves no process of its own behind."""
+"""The control API's bodies: a malformed fault rule is refused by field (400 InvalidParameter, never a
+500) and changes nothing, over HTTP and through the Python API, however deep, long or oddly encoded
+(a body of at most 64 KiB, no lone surrogates); its errors are JSON whatever Accept; the OpenAPI
+document declares each body."""
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-from pathlib import Path
+import json
 from typing import Any
 
 import httpx
@@ -32,7 +29,7 @@ def deep_list(depth: int) -> list[Any]:
     return nested
 
 
-# -- 8. malformed fault rules ---------------------------------------------------------------
+# -- malformed fault rules ------------------------------------------------------------------
 @pytest.mark.parametrize("body, field", [
     (b'{"code": ["Throttling.User"]}', "code"),
     (b'{"code": {"name": "Throttling.User"}}', "code"),
@@ -87,7 +84,7 @@ def test_malformed_fault_rules_through_the_python_api(aicontent_emulator: Emulat
     assert (listed.status_code, listed.json()) == (200, [])
 
 
-# -- 9. a lone surrogate ---------------------------------------------------------------------
+# -- a lone surrogate ------------------------------------------------------------------------
 def test_a_rule_with_a_lone_surrogate_is_refused_and_not_stored(aicontent_emulator: Emulator,
                                                                 http: httpx.Client) -> None:
     """Refused at once, through the Python API and over HTTP; the rule list still renders."""
@@ -118,93 +115,47 @@ def test_a_query_value_of_a_rule_is_named_plainly_over_http(http: httpx.Client) 
     assert r.json()["Message"].startswith('The parameter "match.query.modelId" is invalid:'), r.json()["Message"]
 
 
-# -- the journal's names ---------------------------------------------------------------------
-def test_journal_entries_are_snake_case_in_python_and_camel_case_on_the_wire(aicontent_emulator: Emulator,
-                                                                           http: httpx.Client) -> None:
-    http.get(API, params={"modelId": 1, "startTime": MARCH_1})
-    entry = aicontent_emulator.requests[-1]
-    (wire,) = http.get("/_emulator/requests").json()["requests"]
-    assert (entry.status, entry.error_code, entry.access_key_id) == (400, "MissingParameter", None)
-    assert entry.request_id == wire["requestId"] and entry.latency_ms == wire["latencyMs"]
-    assert (wire["errorCode"], wire["accessKeyId"]) == ("MissingParameter", None)
-    for camel in ("requestId", "errorCode", "accessKeyId", "latencyMs"):
-        assert not hasattr(entry, camel)
-    assert not {"request_id", "error_code", "access_key_id", "latency_ms"} & set(wire)
+# -- the control API's errors are JSON whatever Accept, and its bodies are in the document ---
+JSON_CT = "application/json;charset=utf-8"
 
 
-# -- the pytest plugin -----------------------------------------------------------------------
-def test_aicontent_settings_can_be_overridden(pytester: pytest.Pytester) -> None:
-    """A conftest overriding the session fixture `aicontent_settings` starts the emulator with it."""
-    pytester.makeconftest('''
-import pytest
-
-@pytest.fixture(scope="session")
-def aicontent_settings():
-    return {"seed": 7, "auth": "required", "values_encoding": "double"}
-''')
-    pytester.makepyfile(test_settings=f'''
-import httpx
-
-def test_the_overridden_settings(aicontent_emulator):
-    s = aicontent_emulator.settings
-    assert (s.seed, s.auth, s.values_encoding) == (7, "required", "double")
-    assert aicontent_emulator.forms.values_encoding == "double"
-    r = httpx.get(aicontent_emulator.url + "{API}", params={QUERY!r}, headers={{"accept": "application/json"}})
-    assert r.status_code == 400 and r.json()["Code"] == "IncompleteSignature"
-''')
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
+def test_the_control_api_answers_errors_in_json_whatever_accept(aicontent_emulator: Emulator) -> None:
+    with httpx.Client(base_url=aicontent_emulator.url) as client:
+        r = client.patch("/_emulator/config", json={"seed": 1}, headers={"accept": "*/*"})
+    assert (r.status_code, r.headers["content-type"]) == (400, JSON_CT)
+    assert r.json()["Code"] == "InvalidParameter"
 
 
-LEFT_RUNNING = '''
-import pathlib
-import subprocess
-
-def test_leaves_a_process_running():
-    proc = subprocess.Popen(["sleep", "30"], start_new_session=True)
-    pathlib.Path("left.pid").write_text(str(proc.pid))
-'''
-
-CLEANED_UP = '''
-import subprocess
-
-def test_waits_for_its_process():
-    subprocess.run(["sleep", "0.1"], check=True)
-'''
+# -- the OpenAPI document ----------------------------------------------------------------
+@pytest.fixture
+def openapi(aicontent_emulator: Emulator) -> dict[str, Any]:
+    r = httpx.get(aicontent_emulator.url + "/_emulator/openapi.json")
+    assert r.status_code == 200
+    return dict(r.json())
 
 
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+@pytest.mark.parametrize("method, path, schema", [
+    ("post", "/_emulator/faults", "FaultRuleSpec"),
+    ("patch", "/_emulator/config", "FormsPatch"),
+    ("put", "/_emulator/clock", "ClockSpec"),
+    ("post", "/_emulator/clock/advance", "Advance"),
+    ("post", "/_emulator/usage-events", "UsageEventSpec"),
+])
+def test_openapi_control_bodies_are_declared_and_referenced(openapi: dict[str, Any], method: str, path: str,
+                                                            schema: str) -> None:
+    body = openapi["paths"][path][method]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{schema}"}
+    declared = openapi["components"]["schemas"][schema]
+    assert declared["type"] == "object" and declared["properties"]
+    json.dumps(declared)
 
 
-def test_a_run_that_leaves_a_process_running_fails(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    """tests/conftest.py fails the session when a process the run started is still running."""
-    monkeypatch.delenv("AICONTENT_EMULATOR_TEST_RUN", raising=False)  # the inner run gets a mark of its own
-    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
-    pytester.makepyfile(test_left=LEFT_RUNNING)
-    try:
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    finally:
-        pid_file = pytester.path / "left.pid"
-        pid = int(pid_file.read_text()) if pid_file.exists() else None
-        if pid is not None:
-            _kill(pid)
-    output = "\n".join(result.outlines + result.errlines)
-    result.assert_outcomes(passed=1)  # the test itself passed: the session check is what fails
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
-    assert "processes started by this test run are still running" in output
-    assert pid is not None and re.search(rf"^\s*{pid}: sleep 30", output, re.MULTILINE), output[-600:]
-
-
-def test_a_run_that_cleans_up_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    """... and does not fail a run whose processes have all ended."""
-    monkeypatch.delenv("AICONTENT_EMULATOR_TEST_RUN", raising=False)
-    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
-    pytester.makepyfile(test_clean=CLEANED_UP)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
-    assert result.ret == pytest.ExitCode.OK
-    assert "still running" not in "\n".join(result.outlines + result.errlines)
+def test_openapi_schemas_carry_the_new_fields(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+    assert "retryAfterMs" in schemas["FaultRuleSpec"]["properties"]
+    forms = schemas["FormsPatch"]["properties"]
+    assert set(forms) == {"product_errors", "values_encoding", "empty_buckets"}
+    assert json.dumps(forms["product_errors"]).count("documented") >= 1
+    assert set(schemas["ClockSpec"]["properties"]) >= {"now", "dataLagMinutes"}
+    assert "seconds" in schemas["Advance"]["properties"]
+    assert {"startTime", "endTime", "factor", "set"} <= set(schemas["UsageEventSpec"]["properties"])

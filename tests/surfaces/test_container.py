@@ -35,7 +35,7 @@ from signer import acs3_headers, url
 from emulator.server import Emulator
 
 pytestmark = pytest.mark.container
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build-image.sh"
 IMAGE = "aicontent-emulator:test"
 LABEL = "aicontent-emulator.stage"  # the Dockerfile labels both stages' images with it
