@@ -35,8 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aicontent-seed", type=int, default=None, help="seed of the emulator's data (default 0)")
     group.addoption("--aicontent-auth", choices=("off", "verify", "required"), default=None,
                     help="auth mode of the emulator (default verify)")
-    parser.addini("aicontent_seed", "seed of the emulator's data", default="0")
-    parser.addini("aicontent_auth", "auth mode of the emulator: off, verify or required", default="verify")
+    parser.addini("aicontent_seed", "seed of the emulator's data (default 0)", default="")
+    parser.addini("aicontent_auth", "auth mode of the emulator: off, verify (default) or required", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,9 +70,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("aicontent_form", forms, ids=ids, indirect=True)
 
 
-def _option(config: pytest.Config, name: str) -> Any:
+DEFAULTS = {"seed": "0", "auth": "verify"}
+
+
+def _given(config: pytest.Config, name: str) -> tuple[Any, str] | None:
+    """(the value, where it was given) of an option given on the command line or in the ini file."""
     value = config.getoption(f"--aicontent-{name}")
-    return value if value is not None else config.getini(f"aicontent_{name}")
+    if value is not None:
+        return value, f"--aicontent-{name}"
+    ini = config.getini(f"aicontent_{name}")
+    return (ini, f"the ini option aicontent_{name}") if ini else None
+
+
+def _option(config: pytest.Config, name: str) -> Any:
+    given = _given(config, name)
+    return given[0] if given is not None else DEFAULTS[name]
 
 
 @pytest.fixture(scope="session")
@@ -90,12 +102,16 @@ def aicontent_settings(pytestconfig: pytest.Config) -> dict[str, Any]:
 def aicontent_emulator_session(aicontent_settings: dict[str, Any], pytestconfig: pytest.Config) -> Iterator[Emulator]:
     from emulator.server import Emulator
 
-    for name in ("seed", "auth"):  # an overriding fixture wins over the options: say so when both are given
-        given = pytestconfig.getoption(f"--aicontent-{name}")
-        if given is not None and aicontent_settings.get(name) != given:
+    from emulator.settings import Settings
+
+    for name in ("seed", "auth"):  # an overriding fixture wins over the options: say so when they disagree
+        found = _given(pytestconfig, name)
+        used = aicontent_settings.get(name, getattr(Settings(), name))
+        if found is not None and str(used) != str(found[0]):
+            given, where = found
             warnings.warn(pytest.PytestWarning(
-                f"--aicontent-{name}={given} is ignored: an aicontent_settings fixture overrides it "
-                f"({name}={aicontent_settings.get(name)!r}); the fixture wins"), stacklevel=2)
+                f"{where}={given} is ignored: an aicontent_settings fixture overrides it ({name}={used!r}); "
+                "the fixture wins"), stacklevel=1)
     with Emulator(**aicontent_settings) as emu:
         yield emu
 

@@ -248,7 +248,8 @@ class Service:
 
     def _answers(self) -> ThreadPoolExecutor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aicontent-answers")
+            # Several, so a request touched by events does not queue behind a long one (they share the GIL).
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aicontent-answers")
         return self._pool
 
     def close(self) -> None:

@@ -24,6 +24,24 @@ class FieldError(ValueError):
         self.missing = missing  # a required field is absent (the API answers MissingParameter)
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or exponent, as parsed, carrying the text it was written as
+    (`text`), so a rule about how numbers are written can judge what the client sent."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+
+def written(value: object) -> str:
+    """How a number was written: a JsonNumber's own text, else its shortest text."""
+    text = getattr(value, "text", None)
+    return text if isinstance(text, str) else value if isinstance(value, str) else repr(value)
+
+
 class Oversized(str):
     """Stands for a JSON integer literal too long to convert; fails any number field by name."""
 

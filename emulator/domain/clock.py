@@ -35,8 +35,8 @@ def parse_instant(value: Any, field: str = "now") -> int:
     elif isinstance(value, int) and not isinstance(value, bool):
         seconds = value
     elif isinstance(value, str):
-        text = value.strip()
-        if not text.isprintable():  # NUL or other control characters: not an instant anyone wrote
+        text = value.strip(" ")
+        if not text.isprintable():  # NUL, tabs, other control characters: not an instant anyone wrote
             raise ClockError(field, f"{value[:64]!r} holds control characters; give Unix seconds or ISO 8601 "
                                     "(like 2026-03-01T12:00:00+08:00)")
         if text.isascii() and text.isdigit() and len(text) <= 12:

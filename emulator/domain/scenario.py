@@ -22,7 +22,7 @@ from typing import Any
 from emulator.domain.clock import parse_instant
 from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
 from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
-from emulator.validation import FieldError
+from emulator.validation import FieldError, JsonNumber
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
 MAX_DEPTH = 64  # how deep departments may nest
@@ -255,7 +255,7 @@ def load_scenario(path: str | Path | None, seed: int) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"cannot read {where}: {exc.strerror}") from exc
     try:
-        doc = json.loads(data)
+        doc = json.loads(data, parse_float=JsonNumber)
     except RecursionError:
         raise ScenarioError(f"{where} nests too deeply") from None
     except ValueError as exc:  # JSON and UTF-8 errors

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.validation import FieldError, M, Oversized, validate
+from emulator.validation import FieldError, JsonNumber, M, Oversized, validate
 
 MAX_BODY = 64 * 1024  # bytes the control API reads of a body
 MAX_DIGITS = 30
@@ -26,7 +26,7 @@ def _no_constant(name: str) -> Any:
 
 
 def _finite(text: str) -> float:
-    value = float(text)
+    value = JsonNumber(text)
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"{text[:24]} is beyond the range of a number")
     return value

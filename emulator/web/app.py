@@ -80,7 +80,7 @@ class EmulatorApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
-            await _send(send, 200, self.health_body, [])
+            await _send(send, 200, self.health_body, guard.FRAME_HEADERS)  # any Host: for probes
             return
         if scope["type"] != "http" or scope["path"] == CONTROL_PREFIX or scope["path"].startswith(CONTROL_PREFIX + "/"):
             await self._control_call(scope, receive, send)

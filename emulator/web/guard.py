@@ -38,7 +38,7 @@ def host_name(host: str) -> str:
 def host_allowed(host: str | None, patterns: Sequence[str]) -> bool:
     if host is None:  # HTTP/1.0 without Host: no browser sends that
         return True
-    name = host_name(host)
+    name = host_name(host).rstrip(".")  # a fully qualified name's trailing dot names the same host
     if not name:
         return False
     try:
@@ -46,7 +46,7 @@ def host_allowed(host: str | None, patterns: Sequence[str]) -> bool:
         return True
     except ValueError:
         pass
-    if name == "localhost" or name.endswith(".localhost") or "." not in name.rstrip("."):
+    if name == "localhost" or name.endswith(".localhost") or "." not in name:
         return True
     for pattern in patterns:
         if pattern == "*" or pattern == name or (pattern.startswith(".") and (name.endswith(pattern)
