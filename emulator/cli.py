@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn  # imported late so --help and bad flags answer at once
 
     from emulator.domain.scenario import ScenarioError
+    from emulator.harness.state import SHARED_ENV
     from emulator.server import host_port, listen_socket
     from emulator.web import protocol
     from emulator.web.app import create_app
@@ -59,14 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"(seed {settings.seed}, auth {settings.auth}, workers {settings.workers})")
     if settings.workers > 1:
         # Workers are separate processes: each rebuilds the same settings from the environment.
+        # They share this process's state (its store, the temporary one too), which this process
+        # owns: it holds the state's lock and removes a temporary state when it exits.
         for name, value in settings.as_public_dict().items():
             if value is not None:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
+        os.environ[ENV_PREFIX + "STATE"] = str(app.service.state.path)
+        os.environ[SHARED_ENV] = "1"
         sock.set_inheritable(True)
         print(banner, flush=True)
         _stop_with_status_zero()
-        uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                    fd=sock.fileno(), **protocol.uvicorn_options(settings))
+        try:
+            uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
+                        fd=sock.fileno(), **protocol.uvicorn_options(settings))
+        finally:
+            app.service.close()
         return 0
     config = uvicorn.Config(app, **protocol.uvicorn_options(settings))
 
@@ -77,7 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(banner, flush=True)
 
     _stop_with_status_zero()
-    _Server(config).run(sockets=[sock])
+    try:
+        _Server(config).run(sockets=[sock])
+    finally:
+        app.service.close()
     return 0
 
 

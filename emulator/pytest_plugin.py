@@ -12,14 +12,19 @@ Fixtures:
 Marker: `@pytest.mark.aicontent_forms("product_errors", ...)` runs a test once under each form of
 each named setting (all forms of all settings when none is named), with ids like
 `[product_errors=documented]`; `combine=True` runs every combination instead.
+Marker: `@pytest.mark.aicontent_state(doc_or_path)` starts the test from a saved state document
+(`GET /_emulator/state`, `Emulator.export_state()`), after the reset.
 Options: `--aicontent-seed`, `--aicontent-auth` (or ini `aicontent_seed`, `aicontent_auth`).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from emulator.server import Emulator
 
 MARKER = "aicontent_forms"
+STATE_MARKER = "aicontent_state"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +50,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", f"{MARKER}(*settings, combine=False): run the test once under each form of each named "
                    "setting of aicontent-emulator (product_errors, values_encoding, empty_buckets; all when "
                    "none is named); combine=True runs every combination")
+    config.addinivalue_line(
+        "markers", f"{STATE_MARKER}(doc_or_path): start the test from a saved state document of "
+                   "aicontent-emulator (a dict, or the path of a JSON file from GET /_emulator/state)")
 
 
 def _forms_to_run(marker: pytest.Mark) -> list[dict[str, str]]:
@@ -99,9 +108,9 @@ def aicontent_settings(pytestconfig: pytest.Config) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def aicontent_emulator_session(aicontent_settings: dict[str, Any], pytestconfig: pytest.Config) -> Iterator[Emulator]:
+def aicontent_emulator_session(aicontent_settings: dict[str, Any],
+                               pytestconfig: pytest.Config) -> Iterator[Emulator]:
     from emulator.server import Emulator
-
     from emulator.settings import Settings
 
     for name in ("seed", "auth"):  # an overriding fixture wins over the options: say so when they disagree
@@ -124,12 +133,18 @@ def aicontent_form(request: pytest.FixtureRequest) -> dict[str, str] | None:
 
 
 @pytest.fixture
-def aicontent_emulator(aicontent_emulator_session: Emulator, aicontent_form: dict[str, str] | None
-                       ) -> Iterator[Emulator]:
+def aicontent_emulator(aicontent_emulator_session: Emulator, aicontent_form: dict[str, str] | None,
+                       request: pytest.FixtureRequest) -> Iterator[Emulator]:
     from emulator.server import EmulatorError
 
     emu = aicontent_emulator_session
     emu.reset()
+    marker = request.node.get_closest_marker(STATE_MARKER)
+    if marker is not None:
+        doc = marker.args[0] if marker.args else marker.kwargs.get("doc")
+        if isinstance(doc, (str, os.PathLike)):
+            doc = json.loads(Path(doc).read_text())
+        emu.import_state(doc)
     if aicontent_form:
         emu.set_forms(**aicontent_form)
     yield emu

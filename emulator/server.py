@@ -119,10 +119,12 @@ class Emulator:
 
     @property
     def faults(self) -> FaultBook:
+        self.service.sync()
         return self.service.faults
 
     @property
     def requests(self) -> list[JournalEntry]:
+        self.service.sync()
         return self.service.journal.entries()
 
     @property
@@ -138,18 +140,28 @@ class Emulator:
     @property
     def clock(self) -> DataClock:
         """The data clock: `clock.set(now)`, `clock.advance(seconds=N)`, `clock.now()`, `clock.reset()`."""
+        self.service.sync()
         return self.service.clock
 
     @property
     def usage_events(self) -> EventBook:
         """Usage events: `usage_events.add({...})` (returns the event with its id), `.remove(id)`,
         `.clear()`, `.events` (those in force, in order)."""
+        self.service.sync()
         return self.service.events
 
     def reset(self) -> None:
         """Back to the started state: no fault rules, nonces or journal; the started forms, clock
         and usage events."""
         self.service.reset()
+
+    def export_state(self) -> dict[str, Any]:
+        """What was changed since the start, as one JSON document (save it with a bug report)."""
+        return self.service.export_state()
+
+    def import_state(self, doc: Any) -> None:
+        """Start from a saved document: checked in full first, then in force for every worker."""
+        self.service.import_state(doc)
 
     def check(self) -> None:
         """Raise if any request since the last reset hit a bug inside the emulator."""

@@ -136,6 +136,20 @@ class Service:
         """Catch up with every change made by any worker."""
         self.state.sync()
 
+    def export_state(self) -> dict[str, Any]:
+        """The changed state as one JSON document (README "One world")."""
+        from emulator.harness.state_doc import export
+
+        return export(self.state)
+
+    def import_state(self, doc: Any) -> None:
+        """Replace the changed state with a document's, checked in full first (FieldError)."""
+        from emulator.harness.state_doc import import_
+
+        scratch = EventBook(self.scenario, self.events.window, room=lambda: Room(self.usage, self.scenario),
+                            max_days=self.settings.max_span_days + 1)
+        import_(self.state, doc, scratch)
+
     def reset(self) -> None:
         """Every worker back to the started state: no fault rules, nonces or journal; the started
         forms, clock and usage events."""

@@ -33,8 +33,8 @@ MAX_FACTOR = 1_000_000
 # The work the events in force may cost one request, in key-model-days: each event counts the
 # models and keys it selects times the days it covers, at most the longest span a request may ask
 # (max_span_days + 1). One whole-year event on every key and model of the default scenario is
-# 57,252 (13 keys × 12 models × 367 days); the most a request can then cost (about 0.3 ms per key-model-day, the first time a span
-# is asked) stays a few seconds, answered off the event loop.
+# 57,252 (13 keys × 12 models × 367 days); the most a request can then cost (about 0.3 ms per
+# key-model-day, the first time a span is asked) stays a few seconds, answered off the event loop.
 WORK_BUDGET = 60_000
 Seconds = Annotated[int, Field(ge=0, lt=MAX_INSTANT)]
 
@@ -261,6 +261,11 @@ class EventBook:
                 writer.add_event(event.id, checked.model_dump(exclude_none=True))
             return event.id
         return self._by_id[self._run(write)]
+
+    def add_with_id(self, event_id: int, spec: Mapping[str, Any]) -> UsageEvent:
+        """Add an event under a given id (a state document's), at least the next one."""
+        self._next_id = max(self._next_id, event_id)
+        return self.add(spec)
 
     def remove(self, event_id: int) -> bool:
         def write(writer: Any) -> bool:

@@ -46,6 +46,7 @@ class WorldState:
         """`events` makes the event book with the commit it is given (the fixture's events are
         checked by it, before anything is stored)."""
         self.settings = settings
+        self.identity = identity
         path, temporary = state_path(settings)
         self.path = path
         self.clock = DataClock(settings.now, settings.data_lag_minutes, commit=self.commit)
@@ -59,7 +60,10 @@ class WorldState:
         self.started_forms = Forms.of(settings)
         self.forms = self.started_forms
         self.loaded = -1  # the last change applied
+        # The directory's writes (set by whoever applies them): apply stored operations; check a
+        # document's operations without applying them (raises FieldError).
         self.on_operations: Callable[[list[tuple[int, str, dict[str, Any], int]], bool], None] | None = None
+        self.check_operations: Callable[[list[tuple[str, dict[str, Any], int]]], None] | None = None
         self.sync()
 
     # -- catching up -------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ class EmulatorApp:
                          (b"x-emulator-reason", render.header_text(reason).encode("ascii")), *guard.FRAME_HEADERS])
             return
 
+        self.service.sync()  # what another worker changed, before the control API reads or writes
+
         async def guarded(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), *guard.FRAME_HEADERS]}

@@ -21,15 +21,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator import __version__, errors, render
 from emulator.errors import ApiError
-from emulator.harness.bodies import MAX_BODY, from_json
+from emulator.harness.bodies import MAX_BODY, from_json, parse_json
 from emulator.harness.faults import FaultRuleSpec
+from emulator.harness.state_doc import StateDoc
 from emulator.service import Service, new_request_id
 from emulator.validation import FieldError
 from emulator.web.openapi import api_openapi
 
 log = logging.getLogger("emulator")
 M = TypeVar("M", bound=BaseModel)
-BODY_MODELS: list[type[BaseModel]] = [FaultRuleSpec]  # schemas the OpenAPI document lists
+BODY_MODELS: list[type[BaseModel]] = [FaultRuleSpec, StateDoc]  # schemas the OpenAPI document lists
+STATE_MAX_BODY = 32 << 20  # a state document may hold 10,000 usage events and many writes
 
 
 def json_response(obj: Any, status: int = 200) -> Response:
@@ -52,15 +54,19 @@ def body_schema(model: type[BaseModel]) -> dict[str, Any]:
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
-async def read_model(request: Request, model: type[M]) -> M:
-    """The body as `model`; too large, not JSON or not valid: a FieldError naming the field."""
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise FieldError("body", f"is more than the {MAX_BODY} bytes the control API reads")
+        if size > limit:
+            raise FieldError("body", f"is more than the {limit} bytes the control API reads")
         chunks.append(chunk)
-    return from_json(model, b"".join(chunks))
+    return b"".join(chunks)
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    """The body as `model`; too large, not JSON or not valid: a FieldError naming the field."""
+    return from_json(model, await read_body(request))
 
 
 def harness_routes(service: Service) -> APIRouter:
@@ -116,6 +122,18 @@ def harness_routes(service: Service) -> APIRouter:
         if limit is not None:
             entries = entries[-limit:]
         return json_response({"worker": os.getpid(), "total": total, "requests": [e.public() for e in entries]})
+
+    @router.get("/_emulator/state", tags=["state"],
+                summary="The changed state as one JSON document (forms, clock, usage events, fault rules, writes)")
+    async def get_state() -> Response:
+        return json_response(service.export_state())
+
+    @router.put("/_emulator/state", tags=["state"], openapi_extra=body_schema(StateDoc),
+                summary="Replace the changed state with a document's, checked in full first (all or nothing)")
+    async def put_state(request: Request) -> Response:
+        raw = await read_body(request, STATE_MAX_BODY)
+        service.import_state(parse_json(raw, STATE_MAX_BODY, "PUT /_emulator/state"))
+        return json_response(service.export_state())
 
     @router.delete("/_emulator/requests", tags=["journal"], summary="Empty the request journal")
     async def clear_journal() -> Response:
