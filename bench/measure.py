@@ -50,10 +50,11 @@ def wait_healthy(url: str, timeout: float = 20) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_emulator(port: int, source: Path = ROOT) -> subprocess.Popen:
+def start_emulator(port: int, source: Path = ROOT, *extra: str) -> subprocess.Popen:
     """The emulator as users run it: the CLI (uvicorn, uvloop and httptools chosen by default),
     from `source` (a checkout of the emulator: this one, or a previous version's worktree)."""
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", str(port), "--log-level", "warning"],
+    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", str(port), "--log-level", "warning",
+                             *extra],
                             cwd=source, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(source)})
     wait_healthy(f"http://127.0.0.1:{port}/_emulator/health")
     return proc

@@ -70,6 +70,7 @@ SCENARIOS: list[tuple[str, str, dict[str, object]]] = [
     ("API key list", "apikeys", {"pageSize": 20}),
 ]
 PREVIOUS_PATHS = ("billing/cost/model-detail",)  # what the earlier version answers
+WORKERS_SCENARIO = "1-day hourly page (20 rows)"  # also measured against the emulator with --workers 2
 
 
 def _load(port: int, path: str, query: dict[str, object], name: str, args: argparse.Namespace) -> Load:
@@ -120,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, previous: Path | None) -> int:
-    ports = {"emulator": free_port(), "baseline": free_port(), "previous": free_port()}
-    procs = {"emulator": start_emulator(ports["emulator"]), "baseline": start_baseline(ports["baseline"])}
+    ports = {"emulator": free_port(), "baseline": free_port(), "previous": free_port(), "2 workers": free_port()}
+    procs = {"emulator": start_emulator(ports["emulator"]), "baseline": start_baseline(ports["baseline"]),
+             "2 workers": start_emulator(ports["2 workers"], ROOT, "--workers", "2")}
     if previous is not None:
         procs["previous"] = start_emulator(ports["previous"], previous)
     results: list[tuple[str, dict[str, Load]]] = []
@@ -129,8 +131,8 @@ def _run(args: argparse.Namespace, previous: Path | None) -> int:
         for name, path, query in SCENARIOS:
             if args.only and not re.search(args.only, name):
                 continue
-            sides = [s for s in ("emulator", "previous", "baseline") if s in procs
-                     and (s != "previous" or path in PREVIOUS_PATHS)]
+            sides = [s for s in ("emulator", "previous", "baseline", "2 workers") if s in procs
+                     and (s != "previous" or path in PREVIOUS_PATHS) and (s != "2 workers" or name == WORKERS_SCENARIO)]
             runs: dict[str, list[Load]] = {s: [] for s in sides}
             for _ in range(args.rounds):
                 for side in sides:

@@ -67,12 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         os.environ[ENV_PREFIX + "STATE"] = str(app.service.state.path)
         os.environ[SHARED_ENV] = "1"
-        sock.set_inheritable(True)
         print(banner, flush=True)
         _stop_with_status_zero()
+        # uvicorn's own supervisor, handed our TCP socket (not `fd=`, which uvicorn takes for a Unix
+        # socket: its connections would then lack TCP_NODELAY, and wait out delayed ACKs, 40 ms each).
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn.Config("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
+                                **protocol.uvicorn_options(settings))
         try:
-            uvicorn.run("emulator.web.app:app_from_environment", factory=True, workers=settings.workers,
-                        fd=sock.fileno(), **protocol.uvicorn_options(settings))
+            Multiprocess(config, sockets=[sock]).run()
         finally:
             app.service.close()
         return 0

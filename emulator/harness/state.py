@@ -55,8 +55,11 @@ class WorldState:
         if temporary:
             weakref.finalize(self, shutil.rmtree, path.parent, True)
         self.faults = FaultBook(settings.seed, commit=self.commit, counters=self.store)
-        self.nonces: NonceCache | SharedNonces = SharedNonces(self.store) if settings.workers > 1 else NonceCache()
-        self.journal = Journal(settings.journal_size, self.store)
+        # What only this process could see stays in it: with one worker and no --state, the nonces
+        # and the journal need no store (and requests pay nothing for it).
+        shared = settings.workers > 1
+        self.nonces: NonceCache | SharedNonces = SharedNonces(self.store) if shared else NonceCache()
+        self.journal = Journal(settings.journal_size, self.store if shared or settings.state else None)
         self.started_forms = Forms.of(settings)
         self.forms = self.started_forms
         self.loaded = -1  # the last change applied
