@@ -16,57 +16,11 @@ from emulator.api import dto, reply
 from emulator.api.call import Call
 from emulator.api.directory import page_of
 from emulator.api.text import amount, quoted, values
-from emulator.domain.scenario import Model, Tier
+from emulator.domain.pricing import BILLING_TYPES, config_of
+from emulator.domain.scenario import Model
 from emulator.domain.usage import allocate
 
 EFFECTIVE = "2023-01-01T00:00:00+08:00"  # the fixture's prices hold from the data window's start [choice]
-BILLING_TYPES = {"text": "token_tiered", "embedding": "token_flat", "image": "per_image", "video": "video_matrix",
-                 "speech_recognition": "per_duration", "speech_synthesis": "per_character"}
-
-
-def _per(price_list: tuple[tuple[str, str, int], ...], metric: str, units: int) -> float | None:
-    """The listed price of `metric` per `units` of it, as a JSON number (None: not priced)."""
-    for name, yuan, per in price_list:
-        if name == metric:
-            return float(Decimal(yuan) * units / per)
-    return None
-
-
-def _tiers(model: Model) -> tuple[Tier, ...]:
-    return model.tiers or (Tier(0, 1000, model.price_list),)
-
-
-def pricing_config(model: Model) -> dict[str, Any]:
-    """The model's prices in the SDK's pricingConfig form for its billing type (CNY per million
-    tokens, per image, per second, per 10,000 characters); a price per call, which the SDK's
-    forms lack, as `price_per_call` [choice]."""
-    kind, prices = model.type.name, model.price_list
-    config: dict[str, Any]
-    if kind == "text":
-        config, low = {"tiers": []}, 0
-        for t in _tiers(model):
-            tier = {"min_tokens": low, "max_tokens": t.max_tokens,
-                    "input_price": _per(t.price_list, "input_tokens", 10**6) or 0.0,
-                    "output_price": _per(t.price_list, "output_tokens", 10**6) or 0.0}
-            config["tiers"].append(tier)
-            low = t.max_tokens
-        prices = _tiers(model)[0].price_list
-    elif kind == "embedding":
-        config = {"input_price": _per(prices, "input_tokens", 10**6) or 0.0}
-    elif kind == "image":
-        config = {"price_per_image": _per(prices, "image_count", 1) or 0.0}
-    elif kind == "video":
-        second = _per(prices, "video_duration", 1) or 0.0
-        config = {"tiers": [{"resolution": 720, "has_audio": 0, "price_per_second": second}],
-                  "default_price_per_second": second}
-    elif kind == "speech_recognition":
-        config = {"price_per_unit": _per(prices, "asr_duration", 1) or 0.0}
-    else:
-        config = {"price_per_unit": _per(prices, "characters", 10_000) or 0.0}
-    per_call = _per(prices, "total_calls", 1)
-    if per_call is not None:
-        config["price_per_call"] = per_call
-    return config
 
 
 def rule_dto(model: Model) -> dict[str, Any]:
@@ -74,7 +28,7 @@ def rule_dto(model: Model) -> dict[str, Any]:
     return {"billingType": BILLING_TYPES[model.type.name], "deleteTag": 0, "effectiveTime": EFFECTIVE,
             "expireTime": "", "gmtCreate": dto.GMT, "gmtModified": dto.GMT, "id": model.id, "modelCode": model.code,
             "modelId": model.id, "modelName": model.name, "modelType": model.wire_type,
-            "pricingConfig": pricing_config(model), "symbol": model.symbol, "version": 1}
+            "pricingConfig": config_of(model), "symbol": model.symbol, "version": 1}
 
 
 def rule_list(call: Call) -> bytes:

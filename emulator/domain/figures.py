@@ -20,9 +20,10 @@ from fractions import Fraction
 from functools import lru_cache
 
 from emulator.domain.events import UsageEvent
+from emulator.domain.life import both
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
-from emulator.domain.usage import LANE_MAX, UsageGenerator, amount_of, peak_figures, price_weights
+from emulator.domain.usage import LANE_MAX, UsageGenerator, max_amount, peak_figures, price_weights
 from emulator.validation import FieldError
 
 
@@ -72,16 +73,17 @@ class Figures:
         gen, w = self.gen, self.gen.width(model)
         partial = [0] * w
         plain: list[ApiKey] = []
+        clock_hour = cutoff // HOUR * HOUR
         for key in keys:
             evs = _events_of(events, model, key, row_start, row_start + step) if events else []
-            if evs:
+            life = both(key.life, model.life)
+            if evs or (life is not None and life.boundary_in(clock_hour, clock_hour + HOUR)):
                 for i, figure in enumerate(self._until(model, key, evs, row_start, step, cutoff)):
                     partial[i] += figure
             else:
                 plain.append(key)
         if not plain:
             return partial
-        clock_hour = cutoff // HOUR * HOUR
         whole = (clock_hour - row_start) // HOUR
         if whole:
             flat = gen.hours_total(model, tuple(plain), gen.hour_index(row_start), whole)
@@ -109,8 +111,9 @@ class Figures:
             day += DAY
             if not any(e.start < b and e.end > a for e in events):
                 continue
-            seeded = self._hours(model, key, a, b)
-            changed = self._changed(model, seeded, events, a, b)
+            seeded = self._hours(model, key, a, b)  # what the sums over keys counted (its life applied)
+            changed = self._changed(model, self._raw(model, key, a, b, seeded), events, a, b)
+            changed = self._lived(model, key, changed, a)
             n, first = (b - a) // HOUR, (a - start) // step
             for c in range(w):
                 if step == HOUR:
@@ -123,6 +126,28 @@ class Figures:
         """One key's seeded figures for the hours [a, b)."""
         return self.gen.key_hours(model, key, self.gen.hour_index(a), (b - a) // HOUR)
 
+    def _raw(self, model: Model, key: ApiKey, a: int, b: int, seeded: list[int] | None = None) -> list[int]:
+        """One key's figures for the hours [a, b) before its life is applied: what events change."""
+        if both(key.life, model.life) is None:
+            return seeded if seeded is not None else self._hours(model, key, a, b)
+        return self.gen.raw_hours(model, key, self.gen.hour_index(a), (b - a) // HOUR)
+
+    def _lived(self, model: Model, key: ApiKey, rows: list[int], a: int, cutoff: int | None = None) -> list[int]:
+        """Hourly rows from `a` kept in the share of each hour the key's life covers, before
+        `cutoff` when given (the data clock's hour: the share elapsed)."""
+        life = both(key.life, model.life)
+        if life is None and cutoff is None:
+            return rows
+        w = self.gen.width(model)
+        out = list(rows)
+        for i in range(len(rows) // w):
+            h = a + i * HOUR
+            end = h + HOUR if cutoff is None else min(h + HOUR, cutoff)
+            covered = (end - h if life is None else life.seconds(h, end)) if end > h else 0
+            if covered < HOUR:
+                out[i * w: (i + 1) * w] = share(model, rows[i * w: (i + 1) * w], covered, HOUR)
+        return out
+
     def _changed(self, model: Model, seeded: list[int], events: Sequence[UsageEvent], a: int, b: int) -> list[int]:
         """The hours [a, b) (their seeded figures) after the events covering each: the hours under
         the same events are changed together."""
@@ -131,7 +156,7 @@ class Figures:
         out: list[int] = []
         for lo, hi in zip(cuts, cuts[1:]):
             part = seeded[(lo - a) // HOUR * w: (hi - a) // HOUR * w]
-            out += apply_rows(model, part, [e for e in events if e.start <= lo < e.end])
+            out += apply_rows(model, part, [e for e in events if e.start <= lo < e.end], lo)
         return out
 
     def _until(self, model: Model, key: ApiKey, events: list[UsageEvent], row_start: int, step: int,
@@ -139,9 +164,8 @@ class Figures:
         """One key's figures for the row starting at `row_start`, counted up to `cutoff`."""
         w = self.gen.width(model)
         end = min(row_start + step, -(-cutoff // HOUR) * HOUR)
-        rows = self._changed(model, self._hours(model, key, row_start, end), events, row_start, end)
-        if cutoff < end:  # the clock's hour: its elapsed share
-            rows[-w:] = share(model, rows[-w:], cutoff - (end - HOUR), HOUR)
+        rows = self._changed(model, self._raw(model, key, row_start, end), events, row_start, end)
+        rows = self._lived(model, key, rows, row_start, cutoff)  # the clock's hour: its elapsed share
         return [sum(rows[c::w]) for c in range(w)]
 
 def complete_rows(start: int, step: int, count: int, cutoff: int) -> int:
@@ -158,7 +182,7 @@ def recompose(model: Model, usage: list[int], amount: int) -> list[int]:
     return [sum(usage[i] for i in src) for src in model.type.sources] + [amount]
 
 
-def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> list[int]:
+def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent], start: int | None = None) -> list[int]:
     """Key-hours' figures (flat rows, every column) after `events`, in order, column by column:
     a factor floors each usage figure times it (a key-hour whose calls floor to 0 keeps no usage)
     and prices the result (a given amount is scaled); a set replaces the usage (and the amount
@@ -179,11 +203,11 @@ def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> l
             usage = [[x * num // den for x in column] for column in usage]
             if num < den:  # a key-hour whose calls scale to nothing has no usage left either
                 usage[1:] = [[x if calls else 0 for x, calls in zip(column, usage[0])] for column in usage[1:]]
-            amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage)
+            amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage, start)
         else:
             usage = [[value] * n for _, value in event.figures]
             given = event.amount is not None
-            amounts = [event.amount] * n if event.amount is not None else amounts_of(model, usage)
+            amounts = [event.amount] * n if event.amount is not None else amounts_of(model, usage, start)
     columns = usage + [[sum(parts) for parts in zip(*(usage[i] for i in src))] for src in t.sources[nd:]]
     out = [0] * len(flat)
     for c, column in enumerate(columns + [amounts]):
@@ -191,8 +215,15 @@ def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent]) -> l
     return out
 
 
-def amounts_of(model: Model, usage: list[list[int]]) -> list[int]:
-    """The amount of each row of usage columns (drawn order): the floor of its exact cost."""
+def amounts_of(model: Model, usage: list[list[int]], start: int | None = None) -> list[int]:
+    """The amount of each (hourly, from `start`) row of usage columns (drawn order): the floor
+    of its exact cost at the price in force that hour."""
+    if model.epochs and start is not None:
+        out = []
+        for r in range(len(usage[0])):
+            scale, weights = price_weights(model, start + r * HOUR)
+            out.append(sum(column[r] * wt for column, wt in zip(usage, weights)) // scale)
+        return out
     scale, weights = price_weights(model)
     acc = [0] * len(usage[0])
     for column, weight in zip(usage, weights):
@@ -236,7 +267,7 @@ class Room:
                 model = self.models[mid]
                 given = [value for _, value in event.figures]
                 usage = [value * 24 for value in given]
-                amount = 24 * (event.amount if event.amount is not None else amount_of(model, given))
+                amount = 24 * (event.amount if event.amount is not None else max_amount(model, given))
                 sets[mid] = [a + b for a, b in zip(sets[mid], recompose(model, usage, amount))]
         before = (self.factors, self.sets)
         self.factors, self.sets = factors, sets

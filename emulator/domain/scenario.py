@@ -21,6 +21,7 @@ from typing import Any
 
 from emulator.domain.clock import parse_instant
 from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
+from emulator.domain.life import Life
 from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
 from emulator.validation import FieldError, JsonNumber
 
@@ -71,6 +72,10 @@ class Model:
     max_output_length: int = 0
     description: str = ""
     tags: str = ""
+    epochs: tuple[tuple[int, tuple[tuple[str, Fraction], ...]], ...] = ()  # later prices: (from, prices)
+    life: Life | None = None  # when it accrues usage (None: always); a deleted model's ends
+    deleted_at: int | None = None
+    created_at: int | None = None  # None: the fixture's
 
     def public(self) -> dict[str, Any]:
         return {
@@ -89,6 +94,10 @@ class ApiKey:
     calls_per_day: int  # weekday baseline before model popularity, trend and noise
     enabled: bool = True
     expire_at: int | None = None  # Unix seconds; None: never
+    life: Life | None = None  # when it accrues usage (None: always, a fixture key no write touched)
+    created_at: int | None = None  # None: the fixture's
+    deleted_at: int | None = None
+    modified_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,12 @@ class Member:
     phone: str | None = None  # None: made from the seed (Scenario.phone_of)
     role: str = "member"  # in its department: member or dept_admin
     authorization: Authorization | None = None  # None: the department's (authConfig "inherit")
+    roles: tuple[tuple[int, str], ...] = ()  # (department, role) of every department it is in; () : its own
+    created_at: int | None = None
+    deleted_at: int | None = None
+
+    def memberships(self) -> tuple[tuple[int, str], ...]:
+        return self.roles or ((self.department_id, self.role),)
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,11 @@ class Department:
     contact: str = ""
     remark: str = ""
     authorization: Authorization | None = None  # None: every model
+    discount: Fraction = Fraction(1)
+    status: int = 1
+    created_at: int | None = None
+    modified_at: int | None = None
+    deleted_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,36 @@ class ModelGroup:
     type: str  # system | manual
     model_ids: tuple[int, ...]
     organization_id: int
+    created_at: int | None = None
+    modified_at: int | None = None
+
+
+@dataclass(frozen=True)
+class BillingRule:
+    """A price set through the API (CreateBillingRule, UpdateBillingRule): the fixture's prices
+    are rules too, derived from the catalogue, with the model's id."""
+
+    id: int
+    model_id: int
+    billing_type: str
+    config: str  # the pricingConfig, JSON text as given
+    effective_at: int  # when it applies (from the next whole hour)
+    expire_time: str
+    version: int
+    status: int
+    created_at: int
+    modified_at: int
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    id: int
+    model_id: int
+    rpm: int
+    tpm: int
+    smooth: bool
+    created_at: int
+    modified_at: int
 
 
 @dataclass(frozen=True)
@@ -143,6 +193,9 @@ class Scenario:
     digest: bytes  # identifies seed + file content; binds page tokens to this scenario
     seed: int = 0
     source: str = "fixture file"  # how messages name the file
+    rules: Mapping[int, BillingRule] = field(default_factory=dict)  # set through the API
+    flows: Mapping[int, FlowConfig] = field(default_factory=dict)  # by model
+    serials: Mapping[str, int] = field(default_factory=dict)  # how many of a kind writes have made
     _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
     _contacts: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
     _fakers: list[Any] = field(default_factory=list, compare=False, repr=False)  # one Faker, made on first use

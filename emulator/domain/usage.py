@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from math import lcm
 
+from emulator.domain.life import Life, Prices, both
 from emulator.domain.scenario import ApiKey, Model, Scenario, ScenarioError
 from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
 
@@ -78,8 +79,7 @@ def peak_figures(model: Model, keys: Iterable[ApiKey], days: int) -> list[int]:
     amount included): what must fit in a lane for any query over those keys."""
     calls = sum(_peak_calls(k, model, days) for k in keys)
     drawn = [calls] + [calls * mean * 1300 // 1000 for _, mean in model.type.per_call]
-    scale, weights = price_weights(model)
-    amount = sum(f * w for f, w in zip(drawn, weights)) // scale
+    amount = max_amount(model, drawn)
     return [column[0] for column in model.type.expand_columns([[f] for f in drawn] + [[amount]])]
 
 
@@ -202,27 +202,48 @@ class UsageGenerator:
         return tuple(figures)
 
     def _day(self, model: Model, key: ApiKey, day: int) -> Figures:
-        drawn = self._draw_day(model, key, day)
-        return drawn + (amount_of(model, drawn),)
+        """One key's day: drawn whole, or (a life or a price that changes within the day) as
+        the sum of its hours, so a day is always the sum of its hours."""
+        start = self.window_start + day * DAY
+        life = both(key.life, model.life)
+        whole = True if life is None else life.whole(start, start + DAY)
+        if whole is False:
+            return (0,) * (len(model.type.drawn) + 1)
+        if whole and not epoch_changes(model, start, start + DAY):
+            drawn = self._draw_day(model, key, day)
+            return drawn + (amount_of(model, drawn, start),)
+        return tuple(sum(column) for column in self._hour_columns(model, key, day))
 
     def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
         return tuple(zip(*self._hour_columns(model, key, day)))
 
-    def _hour_columns(self, model: Model, key: ApiKey, day: int) -> list[list[int]]:
-        """The day split into 24 hours, column by column: calls, per-call metrics, amount."""
+    def raw_hours(self, model: Model, key: ApiKey, first: int, count: int) -> list[int]:
+        """One key's figures for `count` hours from hour `first`, before its life is applied
+        (what usage events change), flat like `hours_total`: derived sums included."""
+        out: list[int] = []
+        while count > 0:
+            day, hour = divmod(first, 24)
+            take = min(count, 24 - hour)
+            columns = model.type.expand_columns(self._hour_columns(model, key, day, masked=False))
+            rows = list(zip(*columns))[hour: hour + take]
+            out += [x for row in rows for x in row]
+            first, count = first + take, count - take
+        return out
+
+    def _hour_columns(self, model: Model, key: ApiKey, day: int, masked: bool = True) -> list[list[int]]:
+        """The day split into 24 hours, column by column: calls, per-call metrics, amount; each
+        hour priced at its own price, and (masked) kept in the share its key's life covers."""
         drawn = self._draw_day(model, key, day)
         if drawn[0] == 0:
             return [[0] * 24 for _ in range(len(drawn) + 1)]
         jitter = self._digest(b"hours", model, key, day)
         calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
         columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
-        scale, weights = price_weights(model)
-        cost = [0] * 24
-        for column, weight in zip(columns, weights):
-            if weight:
-                cost = [c + x * weight for c, x in zip(cost, column)]
-        due = [c // scale for c in accumulate(cost)]  # floor of the running cost, per hour
-        columns.append([d - p for d, p in zip(due, [0] + due[:-1])])
+        start = self.window_start + day * DAY
+        columns.append(hour_amounts(model, columns, start))
+        life = both(key.life, model.life) if masked else None
+        if life is not None and life.whole(start, start + DAY) is not True:
+            columns = mask_columns(columns, life, start)
         return columns
 
 
@@ -267,16 +288,65 @@ def _packed(columns: list[list[int]]) -> int:
 
 
 @cache
-def price_weights(model: Model) -> tuple[int, tuple[int, ...]]:
-    """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units)."""
-    prices = dict(model.prices)
-    fractions = [prices.get(m) for m in model.type.drawn]
+def _weights(drawn: tuple[str, ...], prices: Prices) -> tuple[int, tuple[int, ...]]:
+    table = dict(prices)
+    fractions = [table.get(m) for m in drawn]
     scale = lcm(*(f.denominator for f in fractions if f is not None))
     return scale, tuple(0 if f is None else f.numerator * (scale // f.denominator) for f in fractions)
 
 
-def amount_of(model: Model, drawn: Sequence[int]) -> int:
+def prices_at(model: Model, ts: int) -> Prices:
+    """The model's prices in force for the hour starting at `ts`."""
+    prices = model.prices
+    for start, later in model.epochs:
+        if start <= ts:
+            prices = later
+    return prices
+
+
+def price_weights(model: Model, ts: int | None = None) -> tuple[int, tuple[int, ...]]:
+    """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units), at
+    the prices in force at `ts` (None: the model's first prices)."""
+    return _weights(model.type.drawn, model.prices if ts is None else prices_at(model, ts))
+
+
+def epoch_changes(model: Model, a: int, b: int) -> bool:
+    """Whether the model's price changes within (a, b)."""
+    return any(a < start < b for start, _ in model.epochs)
+
+
+def amount_of(model: Model, drawn: Sequence[int], ts: int | None = None) -> int:
     """The amount in 0.0001 元 of usage figures (drawn order): the floor of their exact cost."""
-    scale, weights = price_weights(model)
+    scale, weights = price_weights(model, ts)
     return sum(f * w for f, w in zip(drawn, weights)) // scale
+
+
+def max_amount(model: Model, drawn: Sequence[int]) -> int:
+    """The most the figures could cost at any of the model's prices (for the overflow bounds)."""
+    return max(amount_of(model, drawn, ts) for ts in (None, *(start for start, _ in model.epochs)))
+
+
+def hour_amounts(model: Model, columns: list[list[int]], start: int) -> list[int]:
+    """Each hour's amount of drawn columns from `start`: the floor of the running cost minus the
+    floor before it, each hour at its own price, so the hours add up to the floor of the whole."""
+    n = len(columns[0])
+    if not model.epochs:
+        scale, weights = price_weights(model)
+        cost = [0] * n
+        for column, weight in zip(columns, weights):
+            if weight:
+                cost = [c + x * weight for c, x in zip(cost, column)]
+    else:
+        hourly = [price_weights(model, start + h * HOUR) for h in range(n)]
+        scale = lcm(*(sc for sc, _ in hourly))
+        cost = [sum(column[h] * w[i] for i, column in enumerate(columns) if w[i]) * (scale // sc)
+                for h, (sc, w) in enumerate(hourly)]
+    due = [c // scale for c in accumulate(cost)]  # floor of the running cost, per hour
+    return [d - p for d, p in zip(due, [0] + due[:-1])]
+
+
+def mask_columns(columns: list[list[int]], life: Life, start: int) -> list[list[int]]:
+    """Hourly columns from `start` kept in the share of each hour the life covers (floored)."""
+    shares = [life.seconds(start + h * HOUR, start + (h + 1) * HOUR) for h in range(len(columns[0]))]
+    return [[x * s // HOUR for x, s in zip(column, shares)] for column in columns]
 

@@ -1,0 +1,112 @@
+"""The directory as writes change it: a `Draft` of the scenario that named operations
+(`emulator.domain.operations`) change in place, then publish as a new immutable `Scenario`.
+
+Why so: a request reads one scenario from start to end; a write is checked and applied on a
+draft first (a refusal leaves the world as it was), stored as an operation with its arguments and
+its time (the data clock's `now`), and every worker applies the stored operations in order to
+its scenario. The same sequence of operations gives the same ids and secrets everywhere.
+Nothing is ever removed: a deleted department, member, key or model keeps its history (its
+`deleted_at` set), so every figure before the deletion stays what it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from emulator.domain.scenario import (
+    ApiKey,
+    BillingRule,
+    Department,
+    FlowConfig,
+    Member,
+    Model,
+    ModelGroup,
+    Organization,
+    Scenario,
+)
+
+
+class Refused(Exception):
+    """A write the directory cannot apply; `field` names what is wrong (a body field or a path
+    parameter), `reason` why. `denied`: the caller may not (403), else the request is wrong (400)."""
+
+    def __init__(self, field: str, reason: str, denied: bool = False) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason, self.denied = field, reason, denied
+
+
+class Draft:
+    """A scenario's mappings, copied so that operations may change them."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.base = scenario
+        self.models: dict[int, Model] = dict(scenario.models)
+        self.organizations: dict[int, Organization] = dict(scenario.organizations)
+        self.departments: dict[int, Department] = dict(scenario.departments)
+        self.members: dict[int, Member] = dict(scenario.members)
+        self.api_keys: dict[int, ApiKey] = dict(scenario.api_keys)
+        self.model_groups: dict[str, ModelGroup] = dict(scenario.model_groups)
+        self.rules: dict[int, BillingRule] = dict(scenario.rules)
+        self.flows: dict[int, FlowConfig] = dict(scenario.flows)
+        self.serials: dict[str, int] = dict(scenario.serials)
+
+    @property
+    def seed(self) -> int:
+        return self.base.seed
+
+    def publish(self) -> Scenario:
+        """The new scenario; the names already made from the seed carry over."""
+        b = self.base
+        return dataclasses.replace(
+            b, models=self.models, organizations=self.organizations, departments=self.departments,
+            members=self.members, api_keys=self.api_keys, model_groups=self.model_groups, rules=self.rules,
+            flows=self.flows, serials=self.serials, _names=b._names, _contacts=b._contacts, _fakers=b._fakers)
+
+    def scenario(self) -> Scenario:
+        """The draft as a scenario, for what reads one (names, authorizations)."""
+        return self.publish()
+
+    def serial(self, kind: str) -> int:
+        """The next number of a kind of thing writes make (1, 2, ...)."""
+        self.serials[kind] = self.serials.get(kind, 0) + 1
+        return self.serials[kind]
+
+    @staticmethod
+    def next_id(existing: Any) -> int:
+        return max(existing, default=0) + 1
+
+    # -- finding what an operation names --------------------------------------------------------
+    def department(self, org: int, dep_id: Any, field: str = "id") -> Department:
+        dep = self.departments.get(dep_id) if isinstance(dep_id, int) else None
+        if dep is None or dep.organization_id != org or dep.deleted_at is not None:
+            raise Refused(field, f"no department has id {dep_id} in your organization")
+        return dep
+
+    def member(self, org: int, member_id: Any, field: str = "id") -> Member:
+        m = self.members.get(member_id) if isinstance(member_id, int) else None
+        if m is None or m.deleted_at is not None or self.departments[m.department_id].organization_id != org:
+            raise Refused(field, f"no member has id {member_id} in your organization")
+        return m
+
+    def api_key(self, org: int, key_id: Any, field: str = "id") -> ApiKey:
+        k = self.api_keys.get(key_id) if isinstance(key_id, int) else None
+        if k is None or k.deleted_at is not None or self.departments[k.department_id].organization_id != org:
+            raise Refused(field, f"no API key has id {key_id} in your organization")
+        return k
+
+    def model(self, model_id: Any, field: str = "id") -> Model:
+        m = self.models.get(model_id) if isinstance(model_id, int) else None
+        if m is None or m.deleted_at is not None:
+            raise Refused(field, f"no model has id {model_id}")
+        return m
+
+    def group(self, org: int, group_id: Any, field: str = "groupId") -> ModelGroup:
+        g = self.model_groups.get(group_id) if isinstance(group_id, str) else None
+        if g is None or g.organization_id != org:
+            raise Refused(field, f"no model group has id {group_id} in your organization")
+        return g
+
+    def member_of(self, m: Member, dep: Department, field: str = "userIds") -> None:
+        if dep.id not in {d for d, _ in m.memberships()}:
+            raise Refused(field, f"member {m.id} is not a member of department {dep.id}")
