@@ -159,12 +159,13 @@ def test_unknown_parameters_are_ignored(aicontent_emulator: Emulator) -> None:
 
 # -- several actions at once: filters and model types ------------------------------------------
 def figures(client: Any, name: str, **kw: Any) -> Counter:
-    """The additive figures of a cost action's answer (model_count aside), zeros dropped."""
+    """The additive figures of a cost action's answer (model_count and the overview's avg_tokens, a
+    ratio, aside), zeros dropped."""
     body = sdk(client, name, **kw)
     out: Counter = Counter()
     if name == "overview":
         out.update({m.key: minor(m.value) if m.key == "total_amount" else m.value for m in body.data
-                    if m.key != "model_count"})
+                    if m.key not in ("model_count", "avg_tokens")})
     elif name == "trend":
         out.update({(p.timestamp, k): v for p in body.data.points for k, v in decode(p.values).items()
                     if k != "model_count"})
@@ -217,8 +218,9 @@ def test_model_types_aliases_and_unknown(aicontent_client: Any) -> None:
     unknown = sdk(aicontent_client, "overview", model_types="NoSuchType").data
     assert [(m.key, m.value) for m in unknown] == [("total_calls", 0), ("model_count", 0), ("total_amount", 0)]
     chat = {m.key: m.value for m in sdk(aicontent_client, "overview", model_types="Chat").data}
-    assert list(chat) == ["total_calls", "input_tokens", "output_tokens", "total_tokens", "model_count",
-                          "total_amount"]
+    assert list(chat) == ["total_calls", "input_tokens", "output_tokens", "total_tokens", "avg_tokens",
+                          "model_count", "total_amount"]
+    assert chat["avg_tokens"] == round(chat["total_tokens"] / chat["total_calls"], 2) > 0
     rows = sdk(aicontent_client, "models", model_types="LLM").data.rows
     assert minor(chat["total_amount"]) == sum(decode(r.values)["total_amount"] for r in rows)
     summary = sdk(aicontent_client, "summary", model_types="llm").data
@@ -365,7 +367,11 @@ def test_model_names_and_codes_agree(aicontent_emulator: Emulator) -> None:
                                                          if x["modelType"] == m["modelType"]}
     trend = ok(call(base, "trend", SPAN_30_DAYS))["data"]["metrics"]
     assert all(columns[c["key"]] == c for c in trend if c["key"] != "model_count")
-    assert [x["label"] for x in ok(call(base, "overview", SPAN_30_DAYS))["data"]] == [c["label"] for c in trend]
+    overview = ok(call(base, "overview", SPAN_30_DAYS))["data"]  # the trend's, and avg_tokens after total_tokens
+    labels = [c["label"] for c in trend]
+    at = [c["key"] for c in trend].index("total_tokens") + 1
+    assert [x["label"] for x in overview] == labels[:at] + ["平均Token数"] + labels[at:]
+    assert overview[at]["key"] == "avg_tokens" and overview[at]["unit"] == "Token"
 
 
 # -- the OpenAPI document --------------------------------------------------------------------

@@ -31,6 +31,12 @@ def _flatten(nodes: list[Any]) -> list[Any]:
     return [n for node in nodes for n in [node, *_flatten(node.children)]]
 
 
+# The fixture's authorizations: department 3 mg_chat (1-6), mg_vision (8-10) and model 7; department
+# 4 models 1, 2, 3, 7; departments without one every model.
+ALLOWED = {1: ",".join(map(str, range(1, 13))), 2: ",".join(map(str, range(1, 13))),
+           3: ",".join(map(str, range(1, 11))), 4: "1,2,3,7"}
+
+
 def test_client_tree_fields(aicontent_client: Any) -> None:
     body = sdk(aicontent_client, "tree")
     root = body.data[0]
@@ -42,7 +48,7 @@ def test_client_tree_fields(aicontent_client: Any) -> None:
         assert re.fullmatch(r"st-[0-9a-f]{8}", node.client_uuid)
         assert (node.discount, node.delete_tag, node.user_id, node.node_type) == (1.0, 0, 10001, "department")
         assert isinstance(node.gmt_create, str) and isinstance(node.gmt_modified, str)
-        assert node.allowed_models == ",".join(map(str, range(1, 13)))
+        assert node.allowed_models == ALLOWED[node.id], node.id
         assert node.main == (0 if node.level == 1 else 1)
     deep = root.children[0].children[0]
     assert (deep.level, deep.parent_id, deep.name) == (3, 2, "数据智能组")

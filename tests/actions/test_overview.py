@@ -29,7 +29,8 @@ SPAN = {"startTime": MARCH_1, "endTime": MARCH_1 + DAY}
 def test_overview_fields(aicontent_client: Any) -> None:
     body = sdk(aicontent_client, "overview")
     keys = [m.key for m in body.data]
-    assert keys == USAGE_KEYS + ["model_count", "total_amount"]
+    at = USAGE_KEYS.index("total_tokens") + 1  # avg_tokens right after total_tokens
+    assert keys == USAGE_KEYS[:at] + ["avg_tokens"] + USAGE_KEYS[at:] + ["model_count", "total_amount"]
     assert all(isinstance(m, models.MetricValueDTO) for m in body.data)
     by_key = {m.key: m for m in body.data}
     count = by_key["model_count"]
@@ -38,7 +39,10 @@ def test_overview_fields(aicontent_client: Any) -> None:
     assert (by_key["total_calls"].label, by_key["total_calls"].unit) == ("调用次数", "次")
     assert by_key["total_tokens"].value == by_key["input_tokens"].value + by_key["output_tokens"].value
     assert isinstance(by_key["total_amount"].value, float) and by_key["total_amount"].value > 0
-    assert body.max_results == 10 and body.next_token == ""
+    avg = by_key["avg_tokens"]
+    assert (avg.label, avg.unit) == ("平均Token数", "Token")
+    assert abs(avg.value - by_key["total_tokens"].value / by_key["total_calls"].value) <= 0.005
+    assert body.max_results == 11 and body.next_token == ""
 
 
 def test_overview_types(aicontent_emulator: Emulator) -> None:
@@ -48,6 +52,11 @@ def test_overview_types(aicontent_emulator: Emulator) -> None:
         assert all(isinstance(item[k], str) for k in ("key", "label", "unit"))
         if item["key"] == "total_amount":
             assert isinstance(item["value"], float)
+        elif item["key"] == "avg_tokens":  # a ratio: a number of at most 2 decimals (its JSON text may be whole)
+            assert isinstance(item["value"], (int, float)) and not isinstance(item["value"], bool)
+            assert round(item["value"], 2) == item["value"] and item["value"] > 0
+            figures = {i["key"]: i["value"] for i in data}
+            assert abs(item["value"] - figures["total_tokens"] / figures["total_calls"]) <= 0.005
         else:
             assert is_int(item["value"]), item
 

@@ -120,11 +120,12 @@ def test_patching_anything_else_is_refused_and_changes_nothing(aicontent_emulato
 
 
 def test_set_forms_refuses_unknown_names_and_values(aicontent_emulator: Emulator) -> None:
-    for kw in ({"seed": "3"}, {"product_errors": "xml"}, {"empty_buckets": "omit", "values_encoding": "x"}):
+    for kw in ({"seed": "3"}, {"product_errors": "xml"}, {"empty_buckets": "omit", "values_encoding": "x"},
+               {"client_list": "tree"}, {"client_list": "all", "empty_buckets": "none"}):
         with pytest.raises(ValueError):
             aicontent_emulator.set_forms(**kw)
     assert aicontent_emulator.forms.public() == {"product_errors": "both", "values_encoding": "single",
-                                                 "empty_buckets": "zero"}
+                                                 "empty_buckets": "zero", "client_list": "leaves"}
 
 
 # -- values_encoding ---------------------------------------------------------------------------

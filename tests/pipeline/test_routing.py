@@ -155,10 +155,16 @@ def test_other_methods_are_not_found_and_unemulated_actions_not_implemented(aico
             assert r.status_code == 404, (method, path)
             assert (body["Code"], body["Message"]) == ("InvalidAction.NotFound",
                                                        "Specified api is not found, please check your url and method.")
-    for path in ("billing/cost/breakdown", "clients"):  # unemulated siblings (for now)
+    for path, name in (("billing/details", "QueryBillingDetails"), ("conversations", "QueryConversationList")):
         r = HTTP.get(aicontent_emulator.url + "/api/v1/modelRouter/open/" + path, params=SPAN,
-                     headers={"accept": "application/json"})
-        assert (r.status_code, r.json()["Code"]) in ((501, "NotImplemented"), (400, "MissingParameter")), path
+                     headers={"accept": "application/json"})  # unemulated siblings (for now)
+        assert (r.status_code, r.json()["Code"]) == (501, "NotImplemented"), path
+        assert r.json()["Message"] == f"ModelRouter{name} is not emulated yet"
+    r = HTTP.get(aicontent_emulator.url + "/api/v1/modelRouter/open/clients", headers={"accept": "application/json"})
+    assert r.status_code == 200 and isinstance(r.json()["data"]["list"], list)  # QueryClientList, emulated now
+    r = HTTP.get(aicontent_emulator.url + "/api/v1/modelRouter/open/billing/cost/breakdown", params=SPAN,
+                 headers={"accept": "application/json"})  # QueryBillingCostBreakdown: granularity is required
+    assert (r.status_code, r.json()["Code"]) == (400, "MissingParameter") and "granularity" in r.json()["Message"]
 
 
 @pytest.mark.parametrize("name", NEW)

@@ -5,9 +5,11 @@ Amounts are compared exactly in integers of 0.0001 元."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -59,6 +61,17 @@ def in_m(types: str | None) -> list[int]:
         return list(range(1, 13))
     wanted = {{"llm": "chat", "vl": "chatmultimodal"}.get(t.lower(), t.lower()) for t in types.split(",")}
     return [m for m in range(1, 13) if WIRE_TYPE[m].lower() in wanted]
+
+
+def avg_tokens(tokens: int, calls: int) -> float:
+    """The overview's avg_tokens: tokens per call, rounded half up to 2 decimals (0 without calls)."""
+    return math.floor(Fraction(tokens, calls) * 100 + Fraction(1, 2)) / 100 if calls else 0
+
+
+def with_avg(keys: list[str]) -> list[str]:
+    """The overview's keys for the metrics `keys` (model_count aside): avg_tokens after total_tokens."""
+    at = keys.index("total_tokens") + 1 if "total_tokens" in keys else None
+    return keys if at is None else keys[:at] + ["avg_tokens"] + keys[at:]
 
 
 def active(row: dict[str, int]) -> bool:
@@ -139,11 +152,13 @@ def check_against_model_detail(emus: list[Emulator], s: dict[str, Any], page: in
         union = [k for k in KEYS if k in {"total_calls", "total_amount"}.union(*(COLUMNS[m] for m in models))]
         order = union[:-1] + ["model_count", "total_amount"]
         types = {"modelTypes": s["types"]}
-        # I1, I2: overview
+        # I1, I2: overview (avg_tokens, a ratio of two of its sums, after total_tokens)
         overview = sit.get("overview", types)["data"]
-        assert [x["key"] for x in overview] == order
+        assert [x["key"] for x in overview] == with_avg(union[:-1]) + ["model_count", "total_amount"]
         got = {x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in overview}
         want = {k: sum(sums[m][k] for m in models) for k in union}
+        if "total_tokens" in union:
+            want["avg_tokens"] = avg_tokens(want["total_tokens"], want["total_calls"])
         assert got == {**want, "model_count": len(used)}
         # I3: cost by model, walked with tokens
         q = {"startTime": s["start"], "endTime": s["end"], **s["filters"], **types}
@@ -256,14 +271,16 @@ def test_explicit_granularity_sums_hours_into_days(emus: list[Emulator], s: dict
 @given(s=situations())
 def test_tabs_partition_the_overview(emus: list[Emulator], s: dict[str, Any]) -> None:
     """I5: overview(modelTypes = a tab's types), summed over the non-`all` tabs, is the overview
-    without modelTypes (model_count included: the tabs partition the models)."""
+    without modelTypes (model_count included: the tabs partition the models; avg_tokens, a ratio,
+    is not summed)."""
     with Situation(emus, s) as sit:
         tabs = ok(call(sit.emu.url, "tabs", account=sit.account))["data"]
         assert tabs[0]["key"] == "all" and tabs[0]["modelTypes"] == []
 
         def overview(types: str | None) -> Counter:
             data = sit.get("overview", {"modelTypes": types})["data"]
-            return Counter({x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in data})
+            return Counter({x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in data
+                            if x["key"] != "avg_tokens"})
 
         parts: Counter = Counter()
         for tab in tabs[1:]:
@@ -273,7 +290,7 @@ def test_tabs_partition_the_overview(emus: list[Emulator], s: dict[str, Any]) ->
 
 
 def additive(sit: Situation, name: str, filters: dict[str, Any]) -> Counter:
-    """A cost action's additive figures under `filters` (model_count aside), zeros dropped."""
+    """A cost action's additive figures under `filters` (model_count and avg_tokens aside), zeros dropped."""
     q = {"startTime": sit.s["start"], "endTime": sit.s["end"], "modelTypes": sit.s["types"], **filters}
     out: Counter = Counter()
     if name == "models":
@@ -282,7 +299,8 @@ def additive(sit: Situation, name: str, filters: dict[str, Any]) -> Counter:
     else:
         data = ok(call(sit.emu.url, name, q, sit.account))["data"]
         if name == "overview":
-            out.update({x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in data})
+            out.update({x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in data
+                        if x["key"] != "avg_tokens"})
         elif name == "trend":
             out.update({(p["timestamp"], k): v for p in data["points"] for k, v in
                         decode(p["values"], sit.double).items()})

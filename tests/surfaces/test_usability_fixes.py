@@ -50,10 +50,12 @@ def test_the_journal_total_counts_the_entries_of_a_request_id_prefix(http: httpx
 def test_forms_is_a_mapping_with_attributes(aicontent_emulator: Emulator) -> None:
     forms = aicontent_emulator.forms
     assert isinstance(forms, Mapping)
-    assert dict(forms) == {"product_errors": "both", "values_encoding": "single", "empty_buckets": "zero"}
+    assert dict(forms) == {"product_errors": "both", "values_encoding": "single", "empty_buckets": "zero",
+                           "client_list": "leaves"}
     assert forms["empty_buckets"] == "zero" and forms.empty_buckets == "zero"
     assert forms.product_errors == forms["product_errors"] == "both"
-    assert sorted(forms) == ["empty_buckets", "product_errors", "values_encoding"] and len(forms) == 3
+    assert forms.client_list == forms["client_list"] == "leaves"
+    assert sorted(forms) == ["client_list", "empty_buckets", "product_errors", "values_encoding"] and len(forms) == 4
     with pytest.raises(KeyError):
         forms["seed"]
     switched = aicontent_emulator.set_forms(empty_buckets="omit")
