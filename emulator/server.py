@@ -129,7 +129,8 @@ class Emulator:
 
     @property
     def forms(self) -> Forms:
-        """The forms of the unknowns in force: product_errors, values_encoding, empty_buckets."""
+        """The forms of the unknowns in force (a mapping): product_errors, values_encoding, empty_buckets,
+        client_list."""
         return self.service.forms
 
     def set_forms(self, **forms: str) -> Forms:

@@ -9,6 +9,7 @@ it to the started settings.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -32,8 +33,10 @@ from emulator.auth.authenticate import authenticate, claimed_access_key
 from emulator.auth.permission import check_action, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
 from emulator.domain.aggregate import Aggregator
+from emulator.domain.directory import Draft, Refused
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
+from emulator.domain.operations import apply, replay
 from emulator.domain.query import DataState
 from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
 from emulator.domain.timeline import DAY
@@ -95,7 +98,8 @@ class Service:
     def __init__(self, settings: Settings, owner: bool = True) -> None:
         """`owner`: this process answers for the state (a CLI's workers share their parent's)."""
         self.settings = settings
-        self.scenario: Scenario = load_scenario(settings.fixtures, settings.seed)
+        self.base: Scenario = load_scenario(settings.fixtures, settings.seed)  # the fixture's directory
+        self.scenario: Scenario = self.base  # the directory now: the base after the stored operations
         self.accounts: AccountBook = load_accounts(self.scenario)
         self.usage = UsageGenerator(settings.seed, settings.data_start, settings.data_end)
         check_capacity(self.usage, self.scenario)
@@ -103,15 +107,16 @@ class Service:
         self.figures = Figures(self.usage)
         self.aggregate = Aggregator(self.figures)
         self.limits = Limits(settings.max_span_days)
+        self._world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
+                            settings.hourly_max_days, self._write)
+        self._events: EventBook | None = None
         try:
             self.state = WorldState(settings, Identity(settings.seed, self.scenario.digest.hex()), self._event_book,
-                                    owner=owner)
+                                    owner=owner, on_operations=self._on_operations)
         except StateError as exc:
             raise ScenarioError(str(exc)) from None
         self.clock, self.events, self.faults = self.state.clock, self.state.events, self.state.faults
         self.nonces, self.journal = self.state.nonces, self.state.journal
-        self._world = World(self.scenario, self.figures, self.aggregate, self.tokens, self.state.forms,
-                            settings.hourly_max_days)
         self.unexpected: deque[str] = deque(maxlen=UNEXPECTED_KEPT)  # our bugs, for the pytest plugin
         self._pool: ThreadPoolExecutor | None = None
 
@@ -119,11 +124,39 @@ class Service:
         """The fixture's `usageEvents`, checked like events posted at run time."""
         window = (self.usage.window_start, self.usage.window_start + self.usage.days * DAY)
         try:
-            return EventBook(self.scenario, window, self.scenario.spec.usageEvents,
-                             room=lambda: Room(self.usage, self.scenario), max_days=self.settings.max_span_days + 1,
-                             commit=commit)
+            self._events = EventBook(self.scenario, window, self.scenario.spec.usageEvents,
+                                     room=lambda: Room(self.usage, self.scenario),
+                                     max_days=self.settings.max_span_days + 1, commit=commit)
         except FieldError as exc:
             raise ScenarioError(f"{self.scenario.source}: {exc}") from None
+        return self._events
+
+    # -- the directory's writes --------------------------------------------------------------------
+    def _on_operations(self, operations: list[tuple[int, str, dict[str, Any], int]], whole: bool) -> None:
+        """Stored operations applied: all of them from the fixture's directory, or the new ones."""
+        listed = [(name, args, at) for _, name, args, at in operations]
+        if not whole and not listed:
+            return
+        try:
+            scenario = replay(self.base if whole else self.scenario, listed)
+        except Refused as exc:  # the store holds what this fixture cannot replay: not ours to fix
+            raise StateError(f"the state's operations do not apply to this fixture: {exc}") from None
+        self.scenario = scenario
+        self._world = dataclasses.replace(self._world, scenario=scenario)
+        if self._events is not None:
+            self._events.rebind(scenario)
+
+    def _write(self, name: str, args: dict[str, Any]) -> tuple[Any, World]:
+        """One named operation at the data clock's now: checked on a draft of the latest
+        directory (Refused: nothing is stored), stored, then applied by every worker. Gives the
+        operation's result and the world it made."""
+        def txn(writer: Any) -> Any:
+            at = self.clock.now()
+            result = apply(Draft(self.scenario), name, args, at)
+            writer.add_operation(name, args, at)
+            return result
+        result = self.state.commit(txn)
+        return result, self.world
 
     @property
     def world(self) -> World:
@@ -146,8 +179,16 @@ class Service:
         """Replace the changed state with a document's, checked in full first (FieldError)."""
         from emulator.harness.state_doc import import_
 
-        scratch = EventBook(self.scenario, self.events.window, room=lambda: Room(self.usage, self.scenario),
-                            max_days=self.settings.max_span_days + 1)
+        def scratch(operations: list[tuple[str, dict[str, Any], int]]) -> EventBook:
+            for i, (name, args, at) in enumerate(operations):
+                try:
+                    apply(draft, name, args, at)
+                except Refused as exc:
+                    raise FieldError(f"operations.{i}.args.{exc.field}", exc.reason) from None
+            scenario = draft.publish()
+            return EventBook(scenario, self.events.window, room=lambda: Room(self.usage, scenario),
+                             max_days=self.settings.max_span_days + 1)
+        draft = Draft(self.base)
         import_(self.state, doc, scratch)
 
     def reset(self) -> None:
@@ -162,7 +203,8 @@ class Service:
 
     def data_state(self) -> DataState:
         """The clock's cutoff, the events and the empty-bucket form, taken once for a request."""
-        return DataState(self.clock.cutoff(), self.events.events, self.forms.empty_buckets == "omit")
+        now, cutoff = self.clock.instants()
+        return DataState(cutoff, self.events.events, self.forms.empty_buckets == "omit", now)
 
     def set_forms(self, **changes: str) -> Forms:
         """Switch forms of the unknowns; an unknown name or form raises FieldError, changing nothing."""

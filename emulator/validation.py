@@ -46,6 +46,9 @@ class Oversized(str):
     """Stands for a JSON integer literal too long to convert; fails any number field by name."""
 
 
+SECRET_FIELDS = ("secret", "apikey", "password")  # a message never quotes what was sent in these
+
+
 def validate(model: type[M], data: Any) -> M:
     """`data` as `model`, or a FieldError naming the first field that is wrong."""
     if isinstance(data, model):
@@ -62,7 +65,8 @@ def validate(model: type[M], data: Any) -> M:
             reason = "is a number with too many digits"
         elif first["type"] == "extra_forbidden":
             reason = f"is not a known field (known: {', '.join(_fields(model, first['loc'][:-1]))})"
-        elif "secret" not in field.lower() and first["type"] != "missing" and _shown(first.get("input")) is not None:
+        elif not any(word in field.lower() for word in SECRET_FIELDS) and first["type"] != "missing" \
+                and _shown(first.get("input")) is not None:
             reason = f"{reason.rstrip('.')} (got {_shown(first.get('input'))})"
         raise FieldError(field, reason.rstrip("."), missing=first["type"] == "missing") from None
     except RecursionError:  # a Python caller's self-referencing or very deep structure

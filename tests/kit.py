@@ -113,3 +113,54 @@ def assert_invalid(r: httpx.Response, name: str, reason: str) -> dict[str, Any]:
 
 EMULATED = tuple(a for a in ACTIONS if a.emulated)
 NOT_EMULATED = tuple(a for a in ACTIONS if not a.emulated)
+
+
+# -- a call of each write that succeeds on the default fixture -----------------------------------
+AUTH = '{"model_ids":[1],"group_ids":[]}'
+TIERS = {"tiers": [{"min_tokens": 0, "max_tokens": 0, "input_price": 2, "output_price": 8}]}
+WRITE_SAMPLES: dict[str, tuple[list[str], dict[str, Any]]] = {
+    "CreateClient": ([], {"name": "新部门"}),
+    "UpdateClient": (["2"], {"remark": "a remark"}),
+    "BatchBindModelGroup": ([], {"allowedModelGroupConfig": AUTH, "clientIdList": [2]}),
+    "CreateUser": ([], {"loginName": "new-user", "name": "新用户", "phone": "13800000000"}),
+    "UpdateUser": (["1001"], {"phone": "13900000000"}),
+    "SetUserRoles": (["1002"], {"departmentRoles": [{"clientId": 2, "roleCode": "member"}]}),
+    "SetMemberAuthorization": (["2", "1002"], {"allowedModelGroupConfig": AUTH}),
+    "ResetMemberAuthorization": (["3", "1005"], {}),
+    "BatchSetMemberAuthorization": (["2"], {"allowedModelGroupConfig": AUTH, "userIdList": [1002]}),
+    "BatchResetMemberAuthorization": (["3"], {"userIds": [1005]}),
+    "CreateApiKey": ([], {"clientId": 2}),
+    "CreateMemberApiKey": (["2", "1002"], {}),
+    "BatchCreateMemberApiKeys": (["2"], {"userIds": [1002]}),
+    "UpdateApiKeyStatus": (["5101"], {"status": "disabled"}),
+    "BatchDisableMemberApiKeys": (["2"], {"userIds": [1001]}),
+    "RenewApiKey": (["5101"], {}),
+    "BatchRenewMemberApiKeys": (["2"], {"userIds": [1001]}),
+    "DeleteApiKey": (["5101"], {}),
+    "CreateModelGroup": ([], {"name": "新组", "modelList": [1]}),
+    "UpdateModelGroup": (["mg_speech"], {"name": "语音", "modelList": [11]}),
+    "DeleteModelGroup": (["mg_speech"], {}),
+    "CreateModel": ([], {"modelId": "my-model", "name": "Mine", "modelType": "Chat"}),
+    "BatchCreateModel": ([], {"apiKey": "sk-provider-secret-0001", "symbol": "acme",
+                              "models": [{"modelId": "acme-1", "modelType": "Chat", "name": "Acme 1"}]}),
+    "UpdateModel": (["1"], {"description": "a description"}),
+    "SaveFlowConfig": ([], {"modelId": 1, "rpm": 60}),
+    "CreateBillingRule": ([], {"modelId": 1, "pricingConfig": TIERS}),
+    "UpdateBillingRule": (["1"], {"pricingConfig": TIERS}),
+}
+# Deletes of what a write makes first: (the write, the field of its answer that is the new id).
+MADE_FIRST: dict[str, tuple[str, str]] = {
+    "DeleteClient": ("CreateClient", "id"), "DeleteUser": ("CreateUser", "userId"),
+    "DeleteModel": ("CreateModel", "id"),
+}
+
+
+def write_sample(client: Any, name: str) -> tuple[list[str], dict[str, Any]]:
+    """Path arguments and fields of a call of the write `name` that succeeds (making what it
+    deletes first, through the SDK)."""
+    short = name.removeprefix("ModelRouter")
+    if short in MADE_FIRST:
+        maker, field = MADE_FIRST[short]
+        data = sdk_call(client, maker, *WRITE_SAMPLES[maker][0], **WRITE_SAMPLES[maker][1]).body.data.to_map()
+        return [str(data[field])], {}
+    return WRITE_SAMPLES[short]

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
-from kit import ACTIONS, EMULATED, NOT_EMULATED, assert_error, raw, sample_fields, sdk_call
+from kit import ACTIONS, EMULATED, NOT_EMULATED, assert_error, raw, sample_fields, sdk_call, write_sample
 
 from emulator.api.spec import Action
 from emulator.server import Emulator
@@ -21,7 +21,8 @@ IDS = [a.name.removeprefix("ModelRouter") for a in ACTIONS]
 
 def path_args(a: Action) -> list[str]:
     """Path arguments that exist in the default fixture, by what they name."""
-    named = {"department": "2", "member": "1001", "api_key": "5101", "model": "1", "model_group": "mg_chat"}
+    named = {"department": "2", "member": "1001", "api_key": "5101", "model": "1", "live_model": "1",
+             "model_group": "mg_chat"}
     return [named[p.resolve] if p.resolve else {"groupId": "mg_1"}.get(p.name, "2") for p in a.path_params]
 
 
@@ -40,7 +41,8 @@ def required_emulator() -> Iterator[Emulator]:
 def test_its_sdk_method_reaches_it(aicontent_emulator: Emulator, a: Action) -> None:
     client = aicontent_emulator.client("admin")
     if a.emulated:
-        response = sdk_call(client, a.name, *path_args(a), **sample_fields(a))
+        path, fields = write_sample(client, a.name) if a.method != "GET" else (path_args(a), sample_fields(a))
+        response = sdk_call(client, a.name, *path, **fields)
         assert response.status_code == 200 and response.body.success
     else:
         with pytest.raises(ServerException) as caught:

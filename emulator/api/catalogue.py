@@ -7,7 +7,7 @@ from typing import Any
 
 from emulator.api import dto, reply
 from emulator.api.call import Call
-from emulator.domain.scenario import Department
+from emulator.domain.scenario import Department, Scenario
 from emulator.render import dumps
 
 # The console's tabs [choice]: `all` [doc], then a partition of the model types [sdk vocabulary].
@@ -39,7 +39,7 @@ def client_tree(call: Call) -> bytes:
     visible = set(call.visible)
     below: dict[int, list[Department]] = {}  # visible departments by parent: one pass
     for d in scenario.departments.values():
-        if d.id in visible and d.parent_id is not None:
+        if d.id in visible and d.parent_id is not None and d.deleted_at is None:
             below.setdefault(d.parent_id, []).append(d)
 
     def node(dep: Department, level: int) -> dict[str, Any]:  # recursion ≤ MAX_DEPTH, checked at load
@@ -50,7 +50,8 @@ def client_tree(call: Call) -> bytes:
         return dict(sorted(out.items()))
 
     roots = [scenario.departments[d] for d in call.org.department_ids
-             if d in visible and scenario.departments[d].parent_id not in visible]
+             if d in visible and scenario.departments[d].parent_id not in visible
+             and scenario.departments[d].deleted_at is None]
     items = [dumps(node(d, 1)).decode() for d in roots]
     data, count = _page(call, items)
     return reply.body(call.request_id, data, call.paging.size or count, call.next_token(len(items)))
@@ -59,13 +60,14 @@ def client_tree(call: Call) -> bytes:
 def model_list(call: Call) -> bytes:
     """The catalogue: keyword, modelType and status filters, ordered, both pagination styles."""
     args = call.args
-    models = list(call.models(types="modelType", text="keyword"))
-    if args.get("status", 1) != 1:  # every model of the catalogue is enabled (status 1)
-        models = []
+    models = [m for m in call.models(types="modelType", text="keyword") if m.deleted_at is None]
+    if "status" in args:  # 1: enabled, 0: disabled (UpdateModel's status)
+        models = [m for m in models if int(m.enabled) == args["status"]]
     order = args.get("orderBy", "id")
     models.sort(key=lambda m: (m.id if order == "id" else m.name if order == "name" else m.code, m.id),
                 reverse=args.get("orderDirection", "ASC") == "DESC")
-    items = [dumps(dto.model_dto(m)).decode() for m in models]
+    rules = has_rule(call.world.scenario)
+    items = [dumps(dto.model_dto(m, m.id in rules)).decode() for m in models]
     listed, count = _page(call, items)
     size = call.paging.size or count
     next_token = call.next_token(len(items))
@@ -76,4 +78,10 @@ def model_list(call: Call) -> bytes:
 
 def model(call: Call) -> bytes:
     """QueryModel: one model's ModelDTO."""
-    return reply.of(call.request_id, dto.model_dto(call.resolved["id"]))
+    m = call.resolved["id"]
+    return reply.of(call.request_id, dto.model_dto(m, m.id in has_rule(call.world.scenario)))
+
+
+def has_rule(scenario: Scenario) -> set[int]:
+    """The models with a billing rule: the fixture's, and those a rule was created for."""
+    return {m.id for m in scenario.models.values() if not m.custom} | {r.model_id for r in scenario.rules.values()}

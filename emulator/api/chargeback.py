@@ -86,7 +86,7 @@ def _page(call: Call, render: Any) -> bytes:
     settled = complete_rows(timeline.first, timeline.step, timeline.total, call.state.cutoff) == timeline.total
     kept = call.world.aggregate.pages
     key = (call.action.name, call.fingerprint, call.offset, call.paging.size, call.state.events,
-           call.world.forms, id(call.world.scenario))
+           call.world.forms, call.world.scenario.generation)
     found = kept.get(key) if settled else None
     if found is None:
         cells, total = _grid(call, timeline, models, keys)

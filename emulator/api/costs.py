@@ -33,8 +33,9 @@ def overview(call: Call) -> bytes:
     keys = union_keys(models)
     items = [(k, str(sum(t[UNION.index(k)] for t in per_model))) for k in keys[:-1]]
     if "total_tokens" in keys:  # [client]: a public FinOps client reads avg_tokens from the overview
-        calls = sum(t[UNION.index("total_calls")] for t in per_model)
-        tokens = sum(t[UNION.index("total_tokens")] for t in per_model)
+        tokened = [t for m, t in zip(models, per_model) if any(c.key == "total_tokens" for c in m.type.columns)]
+        calls = sum(t[UNION.index("total_calls")] for t in tokened)  # per call of the models with tokens
+        tokens = sum(t[UNION.index("total_tokens")] for t in tokened)
         place = keys.index("total_tokens") + 1
         items.insert(place, ("avg_tokens", text.ratio(tokens, calls)))
     items += [("model_count", str(sum(1 for t in per_model if t[PRESENCE]))),

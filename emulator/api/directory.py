@@ -25,9 +25,10 @@ def legacy_page(call: Call, items: list[Any], **extra: Any) -> bytes:
                                       "total": len(items), **extra})
 
 
-def _visible(call: Call) -> list[Department]:
+def visible_departments(call: Call) -> list[Department]:
+    """The departments the caller may see that are not deleted (the figures see those too)."""
     scenario = call.world.scenario
-    return [scenario.departments[d] for d in call.visible]
+    return [d for d in (scenario.departments[i] for i in call.visible) if d.deleted_at is None]
 
 
 def _matches(text: str | None, *fields: str) -> bool:
@@ -41,14 +42,15 @@ def client_list(call: Call) -> bytes:
     """The departments the caller may see, flat. Form `client_list`: `leaves` (default: only
     departments without sub-departments [client evidence]) or `all`."""
     scenario, args = call.world.scenario, call.args
-    deps = _visible(call)
-    if call.world.forms.client_list == "leaves":
-        deps = [d for d in deps if not scenario.children_of(d.id)]
+    deps = visible_departments(call)
+    if call.world.forms.client_list == "leaves":  # leaves of what the caller sees
+        seen = {d.id for d in deps}
+        deps = [d for d in deps if not any(c.id in seen for c in scenario.children_of(d.id))]
     if "parentId" in args:
         deps = [d for d in deps if d.parent_id == args["parentId"]]
     deps = [d for d in deps if _matches(args.get("keyword"), scenario.name_of(d))]
-    if args.get("status", 1) != 1:  # every department is enabled (status 1)
-        deps = []
+    if "status" in args:
+        deps = [d for d in deps if d.status == args["status"]]
     reverse = args.get("orderDirection", "ASC") == "DESC"
     if args.get("orderBy") == "name":
         deps.sort(key=lambda d: (scenario.name_of(d), d.id), reverse=reverse)
@@ -65,7 +67,7 @@ def search_client_tree(call: Call) -> bytes:
     holds the keyword (case-insensitive); no keyword: every visible department."""
     scenario, keyword = call.world.scenario, call.args.get("keyword")
     matched = []
-    for dep in _visible(call):
+    for dep in visible_departments(call):
         members = scenario.members_of_department(dep.id)
         if _matches(keyword, scenario.name_of(dep)) or any(
                 _matches(keyword, scenario.name_of(m), scenario.login_of(m), scenario.phone_of(m)) for m in members):
@@ -73,16 +75,16 @@ def search_client_tree(call: Call) -> bytes:
     return reply.of(call.request_id, {"matchedDeptIds": sorted(matched)})
 
 
-def _member_dto(call: Call, m: Member, authorization: bool) -> dict[str, Any]:
+def _member_dto(call: Call, m: Member, dep: Department, authorization: bool) -> dict[str, Any]:
     scenario = call.world.scenario
-    dep = scenario.departments[m.department_id]
     auth = m.authorization if m.authorization is not None else dep.authorization
     keys = [k for k in scenario.keys_of_department(dep.id) if k.member_id == m.id]
+    role = dto.role_in(m, dep.id)
     return {"allowedModels": ",".join(map(str, scenario.models_allowed(auth))) if authorization else "",
-            "authConfig": "custom" if m.authorization is not None else "inherit", "gmtCreate": dto.GMT,
+            "authConfig": "custom" if m.authorization is not None else "inherit", "gmtCreate": dto.gmt(m.created_at),
             "id": m.id, "keyCount": len(keys) if authorization else 0, "loginName": scenario.login_of(m),
-            "name": scenario.name_of(m), "phone": scenario.phone_of(m), "roleCode": m.role,
-            "roleName": dto.ROLE_NAMES[m.role]}
+            "name": scenario.name_of(m), "phone": scenario.phone_of(m), "roleCode": role,
+            "roleName": dto.ROLE_NAMES[role]}
 
 
 def dept_members(call: Call) -> bytes:
@@ -102,7 +104,7 @@ def dept_members(call: Call) -> bytes:
         auth = m.authorization if m.authorization is not None else dep.authorization
         if "model" in args and args["model"] not in scenario.models_allowed(auth):
             continue
-        members.append(_member_dto(call, m, bool(args.get("includeAuthorization"))))
+        members.append(_member_dto(call, m, dep, bool(args.get("includeAuthorization"))))
     return legacy_page(call, members)
 
 
@@ -110,20 +112,20 @@ def user_list(call: Call) -> bytes:
     """The members of the departments the caller may see: keyword (name, login name; with phone,
     both must match), phone (exact)."""
     scenario, args = call.world.scenario, call.args
-    visible = set(call.visible)
+    visible = {d.id for d in visible_departments(call)}
     items = []
     for m in scenario.members.values():
-        if m.department_id not in visible:
+        if m.deleted_at is not None or not any(dep_id in visible for dep_id, _ in m.memberships()):
             continue
         if not _matches(args.get("keyword"), scenario.name_of(m), scenario.login_of(m)):
             continue
         if args.get("phone") and scenario.phone_of(m) != args["phone"]:
             continue
-        items.append({"departments": [dto.department_role(scenario, m)], "gmtCreate": dto.GMT, "id": m.id,
+        items.append({"departments": dto.department_roles(scenario, m), "gmtCreate": dto.gmt(m.created_at), "id": m.id,
                       "loginName": scenario.login_of(m), "name": scenario.name_of(m), "phone": scenario.phone_of(m)})
     return legacy_page(call, items)
 
 
 def user_roles(call: Call) -> bytes:
     member = call.resolved["id"]
-    return reply.of(call.request_id, {"departmentRoles": [dto.department_role(call.world.scenario, member)]})
+    return reply.of(call.request_id, {"departmentRoles": dto.department_roles(call.world.scenario, member)})

@@ -11,12 +11,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from emulator.domain.clock import iso_utc
 from emulator.domain.scenario import ApiKey, Department, Member, Model, ModelGroup, Scenario
 
 GMT = "2024-01-01T00:00:00Z"  # creation and modification times of everything the fixture states
 IN_OUT = {"text": "text-text", "embedding": "text-vector", "image": "text-image", "video": "text-video",
           "speech_recognition": "audio-text", "speech_synthesis": "text-audio"}
 ROLE_NAMES = {"member": "成员", "dept_admin": "部门管理员"}
+
+
+def gmt(at: int | None) -> str:
+    """A time as the API writes it: what a write set, else the fixture's."""
+    return GMT if at is None else iso_utc(at)
 
 
 def client_uuid(seed: int, dep_id: int) -> str:
@@ -48,7 +54,8 @@ def client_dto(scenario: Scenario, dep: Department, org_id: int) -> dict[str, An
     return {"address": dep.address, "allowedModelGroupConfig": auth.config() if auth is not None else "",
             "allowedModels": ",".join(map(str, scenario.models_allowed(auth))),
             "clientUuid": client_uuid(scenario.seed, dep.id), "contact": dep.contact, "deleteTag": 0,
-            "discount": 1.0, "gmtCreate": GMT, "gmtModified": GMT, "id": dep.id, "level": level,
+            "discount": float(dep.discount), "gmtCreate": gmt(dep.created_at),
+            "gmtModified": gmt(dep.modified_at or dep.created_at), "id": dep.id, "level": level,
             "main": 0 if level == 1 else 1, "name": scenario.name_of(dep), "nodeType": "department",
             "parentId": dep.parent_id or 0, "remark": dep.remark, "userId": org_id}
 
@@ -58,39 +65,50 @@ def api_key_dto(scenario: Scenario, key: ApiKey, org_id: int, reveal: bool = Fal
     secret = api_key_secret(scenario.seed, key.id)
     member = scenario.members.get(key.member_id) if key.member_id is not None else None
     return {"client": client_dto(scenario, scenario.departments[key.department_id], org_id),
-            "clientId": key.department_id, "deleteTag": 0, "gmtCreate": GMT, "gmtModified": GMT, "id": key.id,
+            "clientId": key.department_id, "deleteTag": 0, "gmtCreate": gmt(key.created_at),
+            "gmtModified": gmt(key.modified_at or key.created_at), "id": key.id,
             "key": secret if reveal else masked(secret), "keyPreview": masked(secret),
             "memberUserId": key.member_id or 0, "memberUserName": scenario.name_of(member) if member else "",
             "name": key.name}
 
 
 def key_status(key: ApiKey) -> str:
-    return "enabled" if key.enabled else "disabled"
+    """As UpdateApiKeyStatus names it [sdk]: active or disabled."""
+    return "active" if key.enabled else "disabled"
 
 
 def member_api_key_dto(scenario: Scenario, key: ApiKey, org_id: int) -> dict[str, Any]:
     """MemberApiKeyDTO: ApiKeyDTO with its status and expiry."""
-    from emulator.domain.clock import iso_utc
-
     return {**api_key_dto(scenario, key, org_id), "expireAt": iso_utc(key.expire_at) if key.expire_at else "",
             "status": key_status(key)}
 
 
-def model_dto(m: Model) -> dict[str, Any]:
-    return {"apiKeyPreview": "", "baseUrl": "", "deleteTag": 0, "description": m.description, "extensions": "{}",
-            "gmtCreate": GMT, "gmtModified": GMT, "hasBillingRule": True, "id": m.id, "inOut": IN_OUT[m.type.name],
-            "isCustom": False, "maxInputLength": str(m.max_input_length), "maxOutputLength": str(m.max_output_length),
+def model_dto(m: Model, has_rule: bool = True) -> dict[str, Any]:
+    """ModelDTO; deleteTag 0 while the model is enabled, 1 once disabled [sdk]."""
+    return {"apiKeyPreview": m.api_key_preview, "baseUrl": m.base_url, "deleteTag": 0 if m.enabled else 1,
+            "description": m.description, "extensions": m.extensions or "{}", "gmtCreate": gmt(m.created_at),
+            "gmtModified": gmt(m.modified_at or m.created_at), "hasBillingRule": has_rule, "id": m.id,
+            "inOut": m.in_out or IN_OUT[m.type.name], "isCustom": m.custom,
+            "maxInputLength": str(m.max_input_length), "maxOutputLength": str(m.max_output_length),
             "modelCode": m.code, "modelType": m.wire_type, "name": m.name, "symbol": m.symbol, "tagNames": m.tags,
             "tags": m.tags, "version": 1}
 
 
 def model_group_dto(group: ModelGroup) -> dict[str, Any]:
-    return {"gmtCreate": GMT, "gmtModified": GMT, "groupId": group.id, "modelCount": len(group.model_ids),
+    return {"gmtCreate": gmt(group.created_at), "gmtModified": gmt(group.modified_at or group.created_at),
+            "groupId": group.id, "modelCount": len(group.model_ids),
             "modelList": list(group.model_ids), "name": group.name, "type": group.type}
 
 
-def department_role(scenario: Scenario, member: Member) -> dict[str, Any]:
-    """UserDepartmentDTO: the member's department and role there."""
-    dep = scenario.departments[member.department_id]
-    return {"clientId": dep.id, "clientName": scenario.name_of(dep), "roleCode": member.role,
-            "roleName": ROLE_NAMES[member.role]}
+def department_roles(scenario: Scenario, member: Member) -> list[dict[str, Any]]:
+    """UserDepartmentDTO of each department the member has a role in."""
+    out = []
+    for dep_id, role in member.memberships():
+        dep = scenario.departments[dep_id]
+        out.append({"clientId": dep.id, "clientName": scenario.name_of(dep), "roleCode": role,
+                    "roleName": ROLE_NAMES[role]})
+    return out
+
+
+def role_in(member: Member, dep_id: int) -> str:
+    return dict(member.memberships()).get(dep_id, member.role)

@@ -28,9 +28,9 @@ def api_key_list(call: Call) -> bytes:
         dep = call.resolved["clientId"]
         keys = [k for k in keys if k.department_id == dep.id and (k.member_id is None or
                                                                    args.get("includeMemberKeys", False))]
-    if "memberUserIds" in args:
+    if "memberUserIds" in args:  # () : the departments' own keys [sdk]
         wanted = set(args["memberUserIds"])
-        keys = [k for k in keys if k.member_id in wanted]
+        keys = [k for k in keys if (k.member_id in wanted if wanted else k.member_id is None)]
     if args.get("keyword"):
         needle = args["keyword"].lower()
         keys = [k for k in keys if needle in k.name.lower()]

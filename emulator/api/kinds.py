@@ -116,7 +116,8 @@ def _text(p: Param, raw: str) -> str:
 def _choice(p: Param, raw: str) -> str:
     match = next((c for c in p.choices if c.lower() == raw.lower()), None)
     if match is None:
-        raise errors.invalid_parameter(p.name, f'must be one of {", ".join(p.choices)}, got "{errors.echo(raw)}"')
+        shown = ", ".join(c or '"" (empty)' for c in p.choices)
+        raise errors.invalid_parameter(p.name, f'must be one of {shown}, got "{errors.echo(raw)}"')
     return match
 
 

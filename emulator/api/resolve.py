@@ -33,15 +33,25 @@ class Resolution:
 
 
 def _model(r: Resolution, p: Param, value: Any) -> Any:
+    """A model of the catalogue, a deleted one too: the figures keep its history."""
     model = r.world.scenario.models.get(value)
     if model is None:
         raise errors.invalid_parameter(p.name, f"no model has id {value}")
     return model
 
 
+def _live_model(r: Resolution, p: Param, value: Any) -> Any:
+    """A model of the catalogue as it is now (the catalogue's reads)."""
+    model = _model(r, p, value)
+    if model.deleted_at is not None:
+        raise errors.invalid_parameter(p.name, f"no model has id {value}")
+    return model
+
+
 def _department(r: Resolution, p: Param, value: Any) -> Any:
+    """A department of the caller's organisation, not deleted (the directory's reads)."""
     dep = r.world.scenario.departments.get(value)
-    if dep is None or dep.organization_id != r.org.id:
+    if dep is None or dep.organization_id != r.org.id or dep.deleted_at is not None:
         raise errors.invalid_parameter(p.name, f"no department has id {value} in your organization")
     if p.scoped:
         department_in_scope(r.account, value)
@@ -52,19 +62,27 @@ def _member(r: Resolution, p: Param, value: Any) -> Any:
     """A member of the caller's organisation; of the path's department where the path names one."""
     scenario = r.world.scenario
     member = scenario.members.get(value)
-    if member is None or scenario.departments[member.department_id].organization_id != r.org.id:
+    if member is None or member.deleted_at is not None or \
+            scenario.departments[member.department_id].organization_id != r.org.id:
         raise errors.invalid_parameter(p.name, f"no member has id {value} in your organization")
     dep = r.entities.get("clientId")
-    if dep is not None and member.department_id != dep.id:
+    departments = [d for d, _ in member.memberships()]
+    if dep is not None and dep.id not in departments:
         raise errors.invalid_parameter(p.name, f"member {value} does not belong to department {dep.id}")
-    department_in_scope(r.account, member.department_id)
+    department_in_scope(r.account, dep.id if dep is not None else member.department_id)
     return member
+
+
+def _members(r: Resolution, p: Param, value: Any) -> Any:
+    """Each member of a list, of the caller's organisation and in its scope."""
+    return [_member(r, p, m) for m in value]
 
 
 def _api_key(r: Resolution, p: Param, value: Any) -> Any:
     scenario = r.world.scenario
     key = scenario.api_keys.get(value)
-    if key is None or scenario.departments[key.department_id].organization_id != r.org.id:
+    if key is None or key.deleted_at is not None or \
+            scenario.departments[key.department_id].organization_id != r.org.id:
         raise errors.invalid_parameter(p.name, f"no API key has id {value} in your organization")
     department_in_scope(r.account, key.department_id)
     return key
@@ -79,8 +97,10 @@ def _model_group(r: Resolution, p: Param, value: Any) -> Any:
 
 RESOLVERS: dict[str, Callable[[Resolution, Param, Any], Any]] = {
     "model": _model,
+    "live_model": _live_model,
     "department": _department,
     "member": _member,
+    "members": _members,
     "api_key": _api_key,
     "model_group": _model_group,
 }

@@ -23,7 +23,7 @@ def _path_id(noun: str, resolve: str, scoped: bool = False) -> Param:
                  scoped=scoped)
 
 
-def _entry(name: str, path: str, summary: str, answer: object, params: tuple[Param, ...], **more: object) -> Action:
+def entry(name: str, path: str, summary: str, answer: object, params: tuple[Param, ...], **more: object) -> Action:
     short = name.removeprefix("ModelRouter")
     sdk_method = "model_router_" + "".join("_" + c.lower() if c.isupper() else c for c in short).lstrip("_")
     response = name + "ResponseBody"
@@ -44,21 +44,21 @@ def _breakdown_params(with_models: bool) -> tuple[Param, ...]:
 
 
 ENTRIES: tuple[Action, ...] = (
-    _entry("ModelRouterQueryBillingCostBreakdown", "billing/cost/breakdown",
+    entry("ModelRouterQueryBillingCostBreakdown", "billing/cost/breakdown",
            "One row per bucket × model × API key: department, member, key, payableAmount, values, tiers",
            chargeback.cost_breakdown, _breakdown_params(True), default_size=20),
-    _entry("ModelRouterQueryUsageBreakdown", "usage/breakdown",
+    entry("ModelRouterQueryUsageBreakdown", "usage/breakdown",
            "One row per bucket × model × API key, usage as metrics (non-zero only)",
            chargeback.usage_breakdown, _breakdown_params(False), default_size=20),
-    _entry("ModelRouterQueryBillingRuleList", "billing/rules", "The prices the amounts are computed with",
+    entry("ModelRouterQueryBillingRuleList", "billing/rules", "The prices the amounts are computed with",
            prices.rule_list, (
-               Param("activeOnly", "bool", "Accepted: every rule is in force."),
+               Param("activeOnly", "bool", "Only the rules in force now (enabled, effective, not expired)."),
                MAX_RESULTS, Param("modelCode", "text", "One model, by its code.", high=128),
                Param("modelId", "model", "One model.", resolve="model"),
                Param("modelType", "text", "One model type (Chat, ...), case-insensitive.", high=64),
                NEXT_TOKEN, Param("page", "page", "Page number, default 1."),
                Param("pageIndex", "page", "Page number; takes priority over page."), PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryClientList", "clients",
+    entry("ModelRouterQueryClientList", "clients",
            "The departments the caller may see, flat (form client_list: leaves or all)",
            directory.client_list, (
                Param("groupBy", "text", "Accepted and ignored.", high=64), KEYWORD, MAX_RESULTS,
@@ -66,14 +66,14 @@ ENTRIES: tuple[Action, ...] = (
                Param("orderBy", "choice", "id (default) or name.", choices=("id", "name")), ORDER,
                PAGE_INDEX, Param("pageSize", "size", "Page size, default 20, at most 100 [client].", high=100),
                Param("parentId", "id", "Only the departments directly under this one.", noun="department",
-                     resolve="department"),
+                     resolve="department", scoped=True),
                Param("status", "int", "1: enabled (every department); any other value: none."),
                Param("page", "page", "Page number as a public client sends it (pageIndex wins).", source="client"),
            ), default_size=20),
-    _entry("ModelRouterSearchClientTree", "clients/tree/search",
+    entry("ModelRouterSearchClientTree", "clients/tree/search",
            "The visible departments whose name, or a member's name, login name or phone, holds the keyword",
            directory.search_client_tree, (KEYWORD,)),
-    _entry("ModelRouterListDeptMembers", "clients/{id}/members", "The direct members of a department",
+    entry("ModelRouterListDeptMembers", "clients/{id}/members", "The direct members of a department",
            directory.dept_members, (
                _path_id("department", "department", scoped=True),
                Param("authConfig", "choice", "inherit, custom or empty (every member).",
@@ -83,51 +83,52 @@ ENTRIES: tuple[Action, ...] = (
                Param("keyword", "text", "Part of the name, login name or phone.", high=128),
                Param("model", "model", "Only the members authorized for this model.", resolve="model"),
                PAGE_INDEX, PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryUserList", "users", "The members of the departments the caller may see",
+    entry("ModelRouterQueryUserList", "users", "The members of the departments the caller may see",
            directory.user_list, (
                Param("keyword", "text", "Part of the name or login name.", high=128), PAGE_INDEX, PAGE_SIZE,
                Param("phone", "text", "Exactly this phone number.", high=32)), default_size=20),
-    _entry("ModelRouterGetUserRoles", "users/{id}/roles", "A member's role in each of its departments",
+    entry("ModelRouterGetUserRoles", "users/{id}/roles", "A member's role in each of its departments",
            directory.user_roles, (_path_id("member", "member"),)),
-    _entry("ModelRouterQueryApiKeyList", "apikeys", "The API keys the caller may see, masked",
+    entry("ModelRouterQueryApiKeyList", "apikeys", "The API keys the caller may see, masked",
            keys.api_key_list, (
                Param("clientId", "id", "A department: its own keys (with includeMemberKeys, its members' too).",
                      resolve="department", scoped=True),
                Param("groupBy", "text", "Accepted and ignored.", high=64),
                Param("includeMemberKeys", "bool", "With clientId: the department's members' keys too."),
                Param("keyword", "text", "Part of the key's name.", high=128), MAX_RESULTS,
-               Param("memberUserIds", "ids", "Only these members' keys, comma-separated."),
+               Param("memberUserIds", "ids", "Only these members' keys, comma-separated; empty: the departments' "
+                                             "own keys.", empty_ok=True, resolve="members"),
                Param("needTotalCount", "bool", "Accepted; total is always given."), NEXT_TOKEN,
                Param("orderBy", "choice", "id (default) or name.", choices=("id", "name")), ORDER,
                PAGE_INDEX, PAGE_SIZE, Param("status", "int", "1: enabled keys; 0: disabled ones.")),
            default_size=20),
-    _entry("ModelRouterQueryApiKey", "apikeys/{id}", "One API key, masked", keys.api_key,
+    entry("ModelRouterQueryApiKey", "apikeys/{id}", "One API key, masked", keys.api_key,
            (_path_id("API key", "api_key"),)),
-    _entry("ModelRouterCopyApiKey", "apikeys/{id}/copy", "One API key in clear", keys.copy_api_key,
+    entry("ModelRouterCopyApiKey", "apikeys/{id}/copy", "One API key in clear", keys.copy_api_key,
            (_path_id("API key", "api_key"),)),
-    _entry("ModelRouterGetMemberApiKeys", "clients/{clientId}/members/{id}/apikeys", "A member's API keys, masked",
+    entry("ModelRouterGetMemberApiKeys", "clients/{clientId}/members/{id}/apikeys", "A member's API keys, masked",
            keys.member_api_keys, (
                Param("clientId", "id", "The member's department.", required=True, location="path",
                      noun="department", resolve="department", scoped=True),
                _path_id("member", "member"), Param("keyword", "text", "Part of the key's name.", high=128),
                PAGE_INDEX, PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryModelGroupsByApiKey", "apikeys/{id}/model-groups",
+    entry("ModelRouterQueryModelGroupsByApiKey", "apikeys/{id}/model-groups",
            "The model groups and models an API key may use", keys.model_groups_by_api_key,
            (_path_id("API key", "api_key"),)),
-    _entry("ModelRouterQueryModelGroupList", "model-groups", "The organisation's model groups", groups.group_list, (
+    entry("ModelRouterQueryModelGroupList", "model-groups", "The organisation's model groups", groups.group_list, (
         Param("keyword", "text", "Part of the group's name.", high=128), MAX_RESULTS, UNUSED_TOKEN,
         PAGE_INDEX, PAGE_SIZE, Param("type", "choice", "system, manual or all (default).",
                                      choices=("system", "manual", "all"))), default_size=20),
-    _entry("ModelRouterQueryModelGroup", "model-groups/{groupId}", "One model group", groups.group, (GROUP_ID,)),
-    _entry("ModelRouterQueryModelGroupModels", "model-groups/{groupId}/models", "A model group's models",
+    entry("ModelRouterQueryModelGroup", "model-groups/{groupId}", "One model group", groups.group, (GROUP_ID,)),
+    entry("ModelRouterQueryModelGroupModels", "model-groups/{groupId}/models", "A model group's models",
            groups.group_models, (GROUP_ID, Param("keyword", "text", "Part of the name or code.", high=128),
                                  MAX_RESULTS, UNUSED_TOKEN, PAGE_INDEX, PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryModelGroupClients", "model-groups/{groupId}/clients",
+    entry("ModelRouterQueryModelGroupClients", "model-groups/{groupId}/clients",
            "The departments a model group is bound to, with their keys", groups.group_clients,
            (GROUP_ID, MAX_RESULTS, UNUSED_TOKEN, PAGE_INDEX, PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryModelGroupUsers", "model-groups/{groupId}/users",
+    entry("ModelRouterQueryModelGroupUsers", "model-groups/{groupId}/users",
            "The members a model group is bound to, with their keys", groups.group_users,
            (GROUP_ID, MAX_RESULTS, UNUSED_TOKEN, PAGE_INDEX, PAGE_SIZE), default_size=20),
-    _entry("ModelRouterQueryModel", "models/{id}", "One model of the catalogue", catalogue.model,
-           (_path_id("model", "model"),)),
+    entry("ModelRouterQueryModel", "models/{id}", "One model of the catalogue", catalogue.model,
+           (_path_id("model", "live_model"),)),
 )

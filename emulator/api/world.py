@@ -9,8 +9,9 @@ request sees one consistent world from start to end.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from emulator.domain.aggregate import Aggregator
 from emulator.domain.figures import Figures
@@ -66,6 +67,9 @@ class World:
     tokens: PageTokens
     forms: Forms
     hourly_max_days: int  # spans up to this many days are answered hourly (model-detail's rule)
+    # A named operation of the directory (`emulator.domain.operations`) at the data clock's now:
+    # its result and the world after it; raises Refused having changed nothing.
+    write: Callable[[str, dict[str, Any]], tuple[Any, World]]
 
     def with_forms(self, forms: Forms) -> World:
         return dataclasses.replace(self, forms=forms)

@@ -73,6 +73,7 @@ class Aggregator:
     def totals(self, model: Model, keys: tuple[ApiKey, ...], timeline: Timeline, state: DataState) -> list[int]:
         """One model's figures over the whole timeline, summed over `keys`, lane by lane; the
         presence lane counts the rows with usage (0: no usage in the span)."""
+        keys = self.figures.contributing(keys, state.events)
         if not keys or timeline.total == 0:
             return [0] * LANES
         settled = settled_rows(timeline, state)
@@ -87,6 +88,7 @@ class Aggregator:
         """The rows of the whole timeline summed over `models` and `keys`: flat, LANES figures a
         row; a row's presence lane is the number of models with usage in it."""
         count = timeline.total
+        keys = self.figures.contributing(keys, state.events)
         if not keys or not models or count == 0:
             return [0] * (count * LANES)
         settled = settled_rows(timeline, state)

@@ -106,9 +106,13 @@ class DataClock:
 
     def cutoff(self) -> int:
         """The instant before which usage exists: now minus the lag."""
+        return self.instants()[1]
+
+    def instants(self) -> tuple[int, int]:
+        """(now, the cutoff), read together."""
         state = self._state
         now = state.fixed if state.fixed is not None else int(self._wall())
-        return now - state.lag_minutes * 60
+        return now, now - state.lag_minutes * 60
 
     @property
     def fixed(self) -> bool:

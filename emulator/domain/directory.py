@@ -12,6 +12,7 @@ Nothing is ever removed: a deleted department, member, key or model keeps its hi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 from emulator.domain.scenario import (
@@ -25,6 +26,8 @@ from emulator.domain.scenario import (
     Organization,
     Scenario,
 )
+
+_GENERATIONS = itertools.count(1)  # the base scenario is generation 0
 
 
 class Refused(Exception):
@@ -61,7 +64,8 @@ class Draft:
         return dataclasses.replace(
             b, models=self.models, organizations=self.organizations, departments=self.departments,
             members=self.members, api_keys=self.api_keys, model_groups=self.model_groups, rules=self.rules,
-            flows=self.flows, serials=self.serials, _names=b._names, _contacts=b._contacts, _fakers=b._fakers)
+            flows=self.flows, serials=self.serials, generation=next(_GENERATIONS), _names=b._names,
+            _contacts=b._contacts, _fakers=b._fakers)
 
     def scenario(self) -> Scenario:
         """The draft as a scenario, for what reads one (names, authorizations)."""
@@ -106,6 +110,29 @@ class Draft:
         if g is None or g.organization_id != org:
             raise Refused(field, f"no model group has id {group_id} in your organization")
         return g
+
+    def default_department(self, a: dict[str, Any], field: str) -> Department:
+        """Where a write that names no department puts things: a scoped caller's first
+        department, else the organisation's first top-level one (the "default client")."""
+        scope = a.get("scope")
+        org = self.organizations[a["org"]]
+        ids = scope if scope is not None else [i for i in org.department_ids if self.departments[i].parent_id is None]
+        live = [i for i in ids if self.departments[i].deleted_at is None]
+        if not live:
+            raise Refused(field, "your organization has no department for it; name one")
+        return self.department(a["org"], live[0], field)
+
+    @staticmethod
+    def in_scope(a: dict[str, Any], dep_id: int, field: str) -> None:
+        """A department-scoped caller (`scope`: its departments) may change only what is theirs."""
+        scope = a.get("scope")
+        if scope is not None and dep_id not in scope:
+            raise Refused(field, f"department {dep_id} is outside your scope (departments "
+                                 f"{', '.join(map(str, scope))})", denied=True)
+
+    def member_in_scope(self, a: dict[str, Any], m: Member, field: str = "id") -> None:
+        for dep_id, _ in m.memberships():
+            self.in_scope(a, dep_id, field)
 
     def member_of(self, m: Member, dep: Department, field: str = "userIds") -> None:
         if dep.id not in {d for d, _ in m.memberships()}:

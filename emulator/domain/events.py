@@ -191,6 +191,8 @@ class Bound(Protocol):
 
     def fits(self, event: UsageEvent) -> None: ...
 
+    def rebind(self, scenario: Scenario) -> None: ...
+
 
 class EventBook:
     """The events in force, in the order added. Readers take the current tuple (never locked);
@@ -314,6 +316,15 @@ class EventBook:
         self._replace(tuple(check_event(validate(UsageEventSpec, spec), i, self.scenario, self.window)
                             for i, spec in events))
         self._next_id = next_id
+
+    def rebind(self, scenario: Scenario) -> None:
+        """The directory changed: the events in force resolved again against it (an event on a
+        department or member covers its keys as they are now), the bounds kept for new models."""
+        self.scenario = scenario
+        if self.events:
+            self._replace(tuple(check_event(e.spec, e.id, scenario, self.window) for e in self.events))
+        elif self.room is not None:
+            self.room.rebind(scenario)
 
     @property
     def next_id(self) -> int:

@@ -23,7 +23,7 @@ from emulator.domain.events import UsageEvent
 from emulator.domain.life import both
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
-from emulator.domain.usage import LANE_MAX, UsageGenerator, max_amount, peak_figures, price_weights
+from emulator.domain.usage import LANE_MAX, UsageGenerator, amount_of, max_amount, peak_figures, price_weights
 from emulator.validation import FieldError
 
 
@@ -33,6 +33,7 @@ class Figures:
         # Each key's seeded figures for one hour: what the share of the clock's hour is taken
         # of, key by key. Kept while the clock is in that hour (bounded).
         self._key_hour = lru_cache(maxsize=1024)(self._make_key_hour)
+        self.contributing = lru_cache(maxsize=512)(_contributing)
 
     def rows(self, model: Model, keys: Sequence[ApiKey], timeline: Timeline, first: int, count: int,
              cutoff: int, events: Sequence[UsageEvent]) -> list[int]:
@@ -41,6 +42,7 @@ class Figures:
         gen, w, step = self.gen, self.gen.width(model), timeline.step
         if count <= 0:
             return []
+        keys = self.contributing(tuple(keys), tuple(events))
         start = timeline.bucket(first)
         # Rows that end by the cutoff are complete; one may hold the cutoff; the rest are empty.
         complete = complete_rows(start, step, count, cutoff)
@@ -92,7 +94,7 @@ class Figures:
         if cutoff > clock_hour:
             elapsed = cutoff - clock_hour
             for seeded in self._key_hour(model, tuple(plain), gen.hour_index(clock_hour)):
-                for i, figure in enumerate(share(model, seeded, elapsed, HOUR)):
+                for i, figure in enumerate(share(model, seeded, elapsed, HOUR, clock_hour)):
                     partial[i] += figure
         return partial
 
@@ -145,7 +147,7 @@ class Figures:
             end = h + HOUR if cutoff is None else min(h + HOUR, cutoff)
             covered = (end - h if life is None else life.seconds(h, end)) if end > h else 0
             if covered < HOUR:
-                out[i * w: (i + 1) * w] = share(model, rows[i * w: (i + 1) * w], covered, HOUR)
+                out[i * w: (i + 1) * w] = share(model, rows[i * w: (i + 1) * w], covered, HOUR, h)
         return out
 
     def _changed(self, model: Model, seeded: list[int], events: Sequence[UsageEvent], a: int, b: int) -> list[int]:
@@ -167,6 +169,13 @@ class Figures:
         rows = self._changed(model, self._raw(model, key, row_start, end), events, row_start, end)
         rows = self._lived(model, key, rows, row_start, cutoff)  # the clock's hour: its elapsed share
         return [sum(rows[c::w]) for c in range(w)]
+
+def _contributing(keys: tuple[ApiKey, ...], events: tuple[UsageEvent, ...]) -> tuple[ApiKey, ...]:
+    """The keys that may have usage: those that generate some (a key made through the API
+    generates none) and those an event selects. Summing over them is summing over every key, and
+    the caches keyed by key set stay warm as keys are created."""
+    return tuple(k for k in keys if k.calls_per_day or any(e.key_ids is None or k.id in e.key_ids for e in events))
+
 
 def complete_rows(start: int, step: int, count: int, cutoff: int) -> int:
     """How many of `count` rows of `step` seconds from `start` end by the cutoff."""
@@ -232,10 +241,14 @@ def amounts_of(model: Model, usage: list[list[int]], start: int | None = None) -
     return [a // scale for a in acc]
 
 
-def share(model: Model, figures: list[int], elapsed: int, whole: int) -> list[int]:
-    """The elapsed part of one key-hour: each drawn figure and the amount floored in proportion."""
-    n = len(model.type.drawn)
-    return recompose(model, [x * elapsed // whole for x in figures[:n]], figures[-1] * elapsed // whole)
+def share(model: Model, figures: list[int], elapsed: int, whole: int, ts: int | None = None) -> list[int]:
+    """The elapsed part of one key-hour (starting at `ts`): each drawn figure floored in
+    proportion (no calls: no usage at all), priced from that usage at the hour's price, never
+    above the whole hour's amount, so it only grows as `elapsed` does."""
+    drawn = [x * elapsed // whole for x in figures[:len(model.type.drawn)]]
+    if not drawn[0]:
+        return [0] * len(figures)
+    return recompose(model, drawn, min(amount_of(model, drawn, ts), figures[-1]))
 
 
 class Room:
@@ -248,9 +261,20 @@ class Room:
     def __init__(self, gen: UsageGenerator, scenario: Scenario) -> None:
         keys = tuple(scenario.api_keys.values())
         self.models = scenario.models
+        self.days = gen.days
         self.seeded = {m.id: peak_figures(m, keys, gen.days) for m in scenario.models.values()}
         self.factors: dict[int, Fraction] = {m: Fraction(1) for m in self.models}
         self.sets: dict[int, list[int]] = {m: [0] * len(p) for m, p in self.seeded.items()}
+
+    def rebind(self, scenario: Scenario) -> None:
+        """Models created since: their bounds from their (new) keys, with nothing added yet."""
+        self.models = scenario.models
+        keys = tuple(scenario.api_keys.values())
+        for m in scenario.models.values():
+            if m.id not in self.seeded:
+                self.seeded[m.id] = peak_figures(m, keys, self.days)
+                self.factors[m.id] = Fraction(1)
+                self.sets[m.id] = [0] * len(self.seeded[m.id])
 
     def bound(self, model_id: int) -> list[int]:
         f = self.factors[model_id]

@@ -98,6 +98,14 @@ WIRE_TYPES: tuple[str, ...] = (
     "VideoImageGeneration", "Embedding", "Rerank", "MultimodalEmbedding", "MultimodalRerank", "ASR", "TTS",
 )
 
+# The kind of usage each model type the API names has (a model created through the API).
+KIND_OF_WIRE: dict[str, str] = {
+    "Chat": "text", "ChatMultimodal": "text", "ChatFullmodal": "text", "ImageGeneration": "image",
+    "ImageEdit": "image", "VideoGeneration": "video", "VideoImageGeneration": "video", "Embedding": "embedding",
+    "Rerank": "embedding", "MultimodalEmbedding": "embedding", "MultimodalRerank": "embedding",
+    "ASR": "speech_recognition", "TTS": "speech_synthesis",
+}
+
 # Metrics a price may be attached to: anything drawn (calls included).
 PRICEABLE = frozenset(m for t in MODEL_TYPES.values() for m in t.drawn)
 

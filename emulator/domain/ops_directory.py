@@ -37,6 +37,11 @@ def _batch(ids: list[int], field: str) -> None:
         raise Refused(field, "lists an id more than once")
 
 
+def _discount(raw: Any) -> Fraction:
+    """The discount as written (0.8 is 4/5, not the nearest binary fraction); none: 1."""
+    return Fraction(1) if raw is None else Fraction(repr(raw))
+
+
 # -- departments ----------------------------------------------------------------------------------
 def create_client(d: Draft, a: Args, at: int) -> int:
     org = a["org"]
@@ -44,7 +49,7 @@ def create_client(d: Draft, a: Args, at: int) -> int:
     dep_id = d.next_id(d.departments)
     d.departments[dep_id] = Department(
         dep_id, a["name"], parent, org, a.get("address") or "", a.get("contact") or "", a.get("remark") or "",
-        authorization(d, org, a.get("auth"), "allowedModelGroupConfig"), Fraction(a.get("discount") or "1"),
+        authorization(d, org, a.get("auth"), "allowedModelGroupConfig"), _discount(a.get("discount")),
         created_at=at, modified_at=at)
     o = d.organizations[org]
     d.organizations[org] = dataclasses.replace(o, department_ids=(*o.department_ids, dep_id))
@@ -57,7 +62,7 @@ def update_client(d: Draft, a: Args, at: int) -> int:
     if "auth" in a:
         changes["authorization"] = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
     if "discount" in a:
-        changes["discount"] = Fraction(a["discount"])
+        changes["discount"] = _discount(a["discount"])
     d.departments[dep.id] = dataclasses.replace(dep, **changes, modified_at=at)
     return dep.id
 
@@ -84,12 +89,15 @@ def batch_bind_model_group(d: Draft, a: Args, at: int) -> bool:
 
 
 # -- members --------------------------------------------------------------------------------------
-def _roles(d: Draft, org: int, raw: list[dict[str, Any]], field: str) -> tuple[tuple[int, str], ...]:
+def _roles(d: Draft, a: Args, raw: list[dict[str, Any]] | None, field: str) -> tuple[tuple[int, str], ...]:
+    """(department, role) of each entry; none: a member of the default department."""
+    org = a["org"]
     if not raw:
-        raise Refused(field, "must name at least one department: a member belongs to one")
+        return ((d.default_department(a, field).id, "member"),)
     out: dict[int, str] = {}
     for i, r in enumerate(raw):
         dep = d.department(org, r["clientId"], f"{field}.{i}.clientId")
+        d.in_scope(a, dep.id, f"{field}.{i}.clientId")
         if dep.id in out:
             raise Refused(f"{field}.{i}.clientId", f"names department {dep.id} twice")
         out[dep.id] = r["roleCode"]
@@ -106,7 +114,7 @@ def _login_taken(d: Draft, org: int, login: str, but: int | None = None) -> None
 
 def create_user(d: Draft, a: Args, at: int) -> int:
     org = a["org"]
-    roles = _roles(d, org, a["departmentRoles"], "departmentRoles")
+    roles = _roles(d, a, a.get("departmentRoles"), "departmentRoles")
     _login_taken(d, org, a["loginName"])
     member_id = d.next_id(d.members)
     d.members[member_id] = Member(member_id, a["name"], roles[0][0], a["loginName"], a.get("phone") or "",
@@ -116,12 +124,14 @@ def create_user(d: Draft, a: Args, at: int) -> int:
 
 def update_user(d: Draft, a: Args, at: int) -> bool:
     m = d.member(a["org"], a["id"])
+    d.member_in_scope(a, m)
     d.members[m.id] = dataclasses.replace(m, **{k: a[k] for k in ("name", "phone") if k in a})
     return True
 
 
 def delete_user(d: Draft, a: Args, at: int) -> bool:
     m = d.member(a["org"], a["id"])
+    d.member_in_scope(a, m)
     if any(k.member_id == m.id and k.deleted_at is None for k in d.api_keys.values()):
         raise Refused("id", f"member {m.id} still has API keys; delete them first")
     d.members[m.id] = dataclasses.replace(m, deleted_at=at)
@@ -130,7 +140,8 @@ def delete_user(d: Draft, a: Args, at: int) -> bool:
 
 def set_user_roles(d: Draft, a: Args, at: int) -> bool:
     m = d.member(a["org"], a["id"])
-    roles = _roles(d, a["org"], a["departmentRoles"], "departmentRoles")
+    d.member_in_scope(a, m)
+    roles = _roles(d, a, a["departmentRoles"], "departmentRoles")
     kept = {dep for dep, _ in roles}
     for k in d.api_keys.values():
         if k.member_id == m.id and k.deleted_at is None and k.department_id not in kept:
@@ -143,15 +154,21 @@ def set_user_roles(d: Draft, a: Args, at: int) -> bool:
 
 def _direct_member(d: Draft, a: Args, member_id: Any, field: str) -> Member:
     dep = d.department(a["org"], a["clientId"], "clientId")
+    d.in_scope(a, dep.id, "clientId")
     m = d.member(a["org"], member_id, field)
     d.member_of(m, dep, field)
     return m
 
 
+def _custom(d: Draft, auth: Authorization | None) -> Authorization:
+    """A member's own authorization; none given (allowedModels ""): every model there is now."""
+    return auth if auth is not None else Authorization(tuple(m.id for m in d.models.values() if m.deleted_at is None))
+
+
 def set_member_authorization(d: Draft, a: Args, at: int) -> bool:
     m = _direct_member(d, a, a["id"], "id")
     auth = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
-    d.members[m.id] = dataclasses.replace(m, authorization=auth if auth is not None else Authorization())
+    d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth))
     return True
 
 
@@ -167,12 +184,14 @@ def batch_set_member_authorization(d: Draft, a: Args, at: int) -> bool:
     members = [_direct_member(d, a, i, "userIdList") for i in a["userIdList"]]
     auth = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
     for m in members:
-        d.members[m.id] = dataclasses.replace(m, authorization=auth if auth is not None else Authorization())
+        d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth))
     return True
 
 
 def per_user(d: Draft, a: Args, change: Any) -> dict[str, Any]:
     """A batch over members of the department: each either changed or failed with its reason."""
+    dep = d.department(a["org"], a["clientId"], "id")
+    d.in_scope(a, dep.id, "id")
     _batch(a["userIds"], "userIds")
     succeeded, failed = [], []
     for user_id in a["userIds"]:

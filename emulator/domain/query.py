@@ -43,6 +43,7 @@ class DataState(NamedTuple):
     cutoff: int
     events: tuple[UsageEvent, ...] = ()
     omit_empty: bool = False
+    now: int = 0  # the data clock's now (the cutoff is it less the lag)
 
 
 @dataclass(slots=True)

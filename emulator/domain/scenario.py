@@ -8,6 +8,7 @@ same seed. Nothing depends on Python's salted `hash()`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import random
@@ -21,7 +22,7 @@ from typing import Any
 
 from emulator.domain.clock import parse_instant
 from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
-from emulator.domain.life import Life
+from emulator.domain.life import ALWAYS, NEVER, Life
 from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
 from emulator.validation import FieldError, JsonNumber
 
@@ -76,6 +77,13 @@ class Model:
     life: Life | None = None  # when it accrues usage (None: always); a deleted model's ends
     deleted_at: int | None = None
     created_at: int | None = None  # None: the fixture's
+    modified_at: int | None = None
+    enabled: bool = True  # UpdateModel's status (ModelDTO.deleteTag 0 when enabled)
+    in_out: str = ""  # as written by CreateModel ("" : the kind's)
+    extensions: str = ""
+    base_url: str = ""
+    api_key_preview: str = ""  # the provider key, masked: the key itself is never kept
+    custom: bool = False  # created through the API
 
     def public(self) -> dict[str, Any]:
         return {
@@ -153,9 +161,9 @@ class BillingRule:
     id: int
     model_id: int
     billing_type: str
-    config: str  # the pricingConfig, JSON text as given
-    effective_at: int  # when it applies (from the next whole hour)
-    expire_time: str
+    config: str  # the pricingConfig, JSON text (keys sorted)
+    effective_at: int  # in force from the first whole hour at or after it (ALWAYS: the fixture's)
+    expire_at: int  # until the first whole hour at or after it (NEVER: no end)
     version: int
     status: int
     created_at: int
@@ -196,6 +204,7 @@ class Scenario:
     rules: Mapping[int, BillingRule] = field(default_factory=dict)  # set through the API
     flows: Mapping[int, FlowConfig] = field(default_factory=dict)  # by model
     serials: Mapping[str, int] = field(default_factory=dict)  # how many of a kind writes have made
+    generation: int = 0  # which published directory this is: never reused in a process (cache keys)
     _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
     _contacts: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
     _fakers: list[Any] = field(default_factory=list, compare=False, repr=False)  # one Faker, made on first use
@@ -240,14 +249,36 @@ class Scenario:
             found = self._contacts[member.id] = (f"{fake.user_name()}{member.id}", fake.phone_number())
         return found
 
+    # The directory's reads see what is not deleted; the figures see everything (history).
     def keys_of_department(self, department_id: int) -> tuple[ApiKey, ...]:
-        return tuple(k for k in self.api_keys.values() if k.department_id == department_id)
+        return self._index[0].get(department_id, ())
 
     def members_of_department(self, department_id: int) -> tuple[Member, ...]:
-        return tuple(m for m in self.members.values() if m.department_id == department_id)
+        """The members of a department: those with a role in it."""
+        return self._index[1].get(department_id, ())
 
     def children_of(self, department_id: int) -> tuple[Department, ...]:
-        return tuple(d for d in self.departments.values() if d.parent_id == department_id)
+        return self._index[2].get(department_id, ())
+
+    @functools.cached_property
+    def _index(self) -> tuple[dict[int, tuple[ApiKey, ...]], dict[int, tuple[Member, ...]],
+                              dict[int, tuple[Department, ...]]]:
+        """Undeleted keys, members and sub-departments by department, made once per directory."""
+        keys: dict[int, list[ApiKey]] = {}
+        for k in self.api_keys.values():
+            if k.deleted_at is None:
+                keys.setdefault(k.department_id, []).append(k)
+        members: dict[int, list[Member]] = {}
+        for m in self.members.values():
+            if m.deleted_at is None:
+                for dep_id, _ in m.memberships():
+                    members.setdefault(dep_id, []).append(m)
+        children: dict[int, list[Department]] = {}
+        for d in self.departments.values():
+            if d.deleted_at is None and d.parent_id is not None:
+                children.setdefault(d.parent_id, []).append(d)
+        return ({i: tuple(v) for i, v in keys.items()}, {i: tuple(v) for i, v in members.items()},
+                {i: tuple(v) for i, v in children.items()})
 
     def models_allowed(self, auth: Authorization | None) -> tuple[int, ...]:
         """The model ids an authorization allows, in catalogue order (None: every model)."""
@@ -364,7 +395,11 @@ class _Builder:
                             expire = parse_instant(k.expireAt, "expireAt")
                         except FieldError as exc:
                             raise self.fail(f"API key {k.id}: {exc.reason}") from None
-                    keys[k.id] = ApiKey(k.id, k.name or f"key-{k.id}", d.id, k.memberId, calls, k.enabled, expire)
+                    # A disabled key of the file accrues nothing; one that expires, nothing after.
+                    life = None if k.enabled and expire is None else \
+                        Life(((ALWAYS, expire if expire is not None else NEVER),) if k.enabled else ())
+                    keys[k.id] = ApiKey(k.id, k.name or f"key-{k.id}", d.id, k.memberId, calls, k.enabled, expire,
+                                        life)
             orgs[o.id] = Organization(o.id, o.name, tuple(d.id for d in o.departments))
         for dep in deps.values():
             parent = deps.get(dep.parent_id) if dep.parent_id is not None else None

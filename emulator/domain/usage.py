@@ -243,7 +243,7 @@ class UsageGenerator:
         columns.append(hour_amounts(model, columns, start))
         life = both(key.life, model.life) if masked else None
         if life is not None and life.whole(start, start + DAY) is not True:
-            columns = mask_columns(columns, life, start)
+            columns = mask_columns(model, columns, life, start)
         return columns
 
 
@@ -345,8 +345,17 @@ def hour_amounts(model: Model, columns: list[list[int]], start: int) -> list[int
     return [d - p for d, p in zip(due, [0] + due[:-1])]
 
 
-def mask_columns(columns: list[list[int]], life: Life, start: int) -> list[list[int]]:
-    """Hourly columns from `start` kept in the share of each hour the life covers (floored)."""
-    shares = [life.seconds(start + h * HOUR, start + (h + 1) * HOUR) for h in range(len(columns[0]))]
-    return [[x * s // HOUR for x, s in zip(column, shares)] for column in columns]
+def mask_columns(model: Model, columns: list[list[int]], life: Life, start: int) -> list[list[int]]:
+    """Hourly columns (drawn ones, the amount last) from `start` kept in the share of each hour
+    the life covers, as the data clock's hour is (`emulator.domain.figures.share`)."""
+    out = [list(column) for column in columns]
+    for h in range(len(columns[0])):
+        covered = life.seconds(start + h * HOUR, start + (h + 1) * HOUR)
+        if covered == HOUR:
+            continue
+        drawn = [column[h] * covered // HOUR for column in columns[:-1]]
+        amount = min(amount_of(model, drawn, start + h * HOUR), columns[-1][h]) if drawn[0] else 0
+        for c, value in enumerate([*([x if drawn[0] else 0 for x in drawn]), amount]):
+            out[c][h] = value
+    return out
 

@@ -29,6 +29,7 @@ from emulator.settings import Settings
 from emulator.store.sqlite import Identity, Snapshot, Store, Writer
 
 T = TypeVar("T")
+OnOperations = Callable[[list[tuple[int, str, dict[str, Any], int]], bool], None]
 SHARED_ENV = "AICONTENT_EMULATOR_SHARED_STATE"  # set by the CLI for its workers: the parent owns the state
 
 
@@ -42,9 +43,11 @@ def state_path(settings: Settings) -> tuple[Path, bool]:
 
 class WorldState:
     def __init__(self, settings: Settings, identity: Identity, events: Callable[[Callable[..., Any]], EventBook],
-                 owner: bool = True) -> None:
+                 owner: bool = True, on_operations: OnOperations | None = None) -> None:
         """`events` makes the event book with the commit it is given (the fixture's events are
-        checked by it, before anything is stored)."""
+        checked by it, before anything is stored); `on_operations` applies the directory's
+        stored operations (all of them, or those after the last applied), before the events
+        that may name what they made."""
         self.settings = settings
         self.identity = identity
         path, temporary = state_path(settings)
@@ -63,10 +66,7 @@ class WorldState:
         self.started_forms = Forms.of(settings)
         self.forms = self.started_forms
         self.loaded = -1  # the last change applied
-        # The directory's writes (set by whoever applies them): apply stored operations; check a
-        # document's operations without applying them (raises FieldError).
-        self.on_operations: Callable[[list[tuple[int, str, dict[str, Any], int]], bool], None] | None = None
-        self.check_operations: Callable[[list[tuple[str, dict[str, Any], int]]], None] | None = None
+        self.on_operations = on_operations
         self.sync()
 
     # -- catching up -------------------------------------------------------------------------------
@@ -87,6 +87,10 @@ class WorldState:
             self.forms = self.started_forms.replaced(**part.forms)
         if "clock" in touched:
             self.clock.load(part.clock)
+        if "operations" in touched and self.on_operations is not None:
+            whole = any(c.component == "operations" and c.kind == "reset" for c in changes)
+            after = 0 if whole else min(c.ref or 0 for c in changes if c.component == "operations") - 1
+            self.on_operations(self.store.operations_after(after), whole)
         if "events" in touched:
             if any(c.component == "events" and c.kind != "add" for c in changes):
                 self.events.load(self.store.snapshot().events, part.next_event_id)
@@ -94,19 +98,15 @@ class WorldState:
                 self.events.apply(part.events)
         if "faults" in touched:
             self.faults.load(part.faults, part.next_fault_id)
-        if "operations" in touched and self.on_operations is not None:
-            whole = any(c.component == "operations" and c.kind == "reset" for c in changes)
-            after = 0 if whole else min(c.ref or 0 for c in changes if c.component == "operations") - 1
-            self.on_operations(self.store.operations_after(after), whole)
         self.loaded = part.version
 
     def _load(self, snap: Snapshot) -> None:
         self.forms = self.started_forms.replaced(**snap.forms)
         self.clock.load(snap.clock)
-        self.events.load(snap.events, snap.next_event_id)
-        self.faults.load(snap.faults, snap.next_fault_id)
         if self.on_operations is not None:
             self.on_operations(snap.operations, True)
+        self.events.load(snap.events, snap.next_event_id)
+        self.faults.load(snap.faults, snap.next_fault_id)
         self.loaded = snap.version
 
     # -- changing ----------------------------------------------------------------------------------

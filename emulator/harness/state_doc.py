@@ -10,6 +10,7 @@ or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -86,10 +87,12 @@ def export(state: WorldState) -> dict[str, Any]:
     }
 
 
-def import_(state: WorldState, raw: Any, scratch_events: EventBook) -> None:
+def import_(state: WorldState, raw: Any,
+            scratch: Callable[[list[tuple[str, dict[str, Any], int]]], EventBook]) -> None:
     """Replace the changed state with the document's; FieldError (naming the field) if any part
-    of it could not be applied, and then nothing changes. `scratch_events` is an empty event
-    book of this scenario, kept in memory, to check the events in order."""
+    of it could not be applied, and then nothing changes. `scratch(operations)` replays the
+    document's operations on the fixture's scenario (FieldError naming the operation) and gives
+    an empty event book of the scenario they make, kept in memory, to check the events in order."""
     doc = validate(StateDoc, raw)
     if doc.seed != state.settings.seed or doc.fixture != state.identity.fixture:
         raise FieldError("fixture" if doc.seed == state.settings.seed else "seed",
@@ -103,6 +106,8 @@ def import_(state: WorldState, raw: Any, scratch_events: EventBook) -> None:
         clock = (doc.clock.now, doc.clock.dataLagMinutes)
         if ClockState(*clock) == ClockState(state.settings.now, state.settings.data_lag_minutes):
             clock = None
+    operations = [(o.name, o.args, o.at) for o in doc.operations]
+    scratch_events = scratch(operations)
     events = []
     last = 0
     for i, e in enumerate(doc.usageEvents):
@@ -124,9 +129,6 @@ def import_(state: WorldState, raw: Any, scratch_events: EventBook) -> None:
         if f.id >= doc.nextFaultRuleId or any(f.id == r[0] for r in rules):
             raise FieldError(f"faultRules.{i}.id", "ids must be unique and below nextFaultRuleId")
         rules.append((f.id, checked.model_dump(exclude_none=True), f.timesLeft, f.hits))
-    operations = [(o.name, o.args, o.at) for o in doc.operations]
-    if state.check_operations is not None:
-        state.check_operations(operations)
 
     def write(writer: Any) -> None:
         writer.set_forms({k: v for k, v in forms.items() if v != state.started_forms[k]})

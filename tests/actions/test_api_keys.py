@@ -100,7 +100,7 @@ def test_one_key_and_a_members_keys_through_the_sdk(aicontent_emulator: Emulator
     assert isinstance(member, models.ModelRouterGetMemberApiKeysResponseBodyData)
     assert [k.id for k in member.list] == [5101, 5105] and (member.page, member.page_size, member.total) == (1, 20, 2)
     for k in member.list:
-        assert isinstance(k, models.MemberApiKeyDTO) and (k.status, k.expire_at) == ("enabled", "")
+        assert isinstance(k, models.MemberApiKeyDTO) and (k.status, k.expire_at) == ("active", "")
         assert {n: v for n, v in k.to_map().items() if n not in ("status", "expireAt")} == listed[k.id]
     assert [k.id for k in body(client, "GetMemberApiKeys", 2, 1001, keyword="5105").data.list] == [5105]
     assert [k.id for k in body(client, "GetMemberApiKeys", 2, 1001, pageSize=1, pageIndex=2).data.list] == [5105]

@@ -5,6 +5,7 @@ per key, and a daily row is the sum of its hourly rows at the same clock."""
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from typing import Any
 
 import httpx
@@ -42,13 +43,24 @@ def zero(row: dict[str, Any]) -> bool:
     return all(v == 0 for k, v in row.items() if k != "timestamp")
 
 
+# Unit prices of the default fixture, in 0.0001 元 per unit of each usage figure.
+PRICES = {1: {"input_tokens": Fraction(8, 1000), "output_tokens": Fraction(20, 1000)},
+          7: {"input_tokens": Fraction(5, 1000)}, 8: {"image_count": Fraction(1400)},
+          11: {"asr_duration": Fraction(8, 10)}}
+
+
 def share_of(model: int, final: dict[str, Any], elapsed: int) -> dict[str, Any]:
-    """A key's hour counted `elapsed` seconds in: each figure floored in proportion."""
+    """A key's hour counted `elapsed` seconds in: each usage figure floored in proportion (no
+    calls: nothing), priced from that usage, never above the whole hour's amount."""
     out = {"timestamp": final["timestamp"], **{k: v for k, v in final.items() if k != "timestamp"}}
-    for name in FIGURES[model]:
+    for name in FIGURES[model][:-1]:
         out[name] = final[name] * elapsed // 3600
     if "total_tokens" in out:
         out["total_tokens"] = out["input_tokens"] + out.get("output_tokens", 0)
+    cost = sum(out[name] * price for name, price in PRICES[model].items())
+    out["total_amount"] = min(int(cost), final["total_amount"])
+    if out["total_calls"] == 0:
+        out = {k: (v if k == "timestamp" else 0) for k, v in out.items()}
     return out
 
 
@@ -67,7 +79,7 @@ def test_the_clock_hour_is_a_share_and_later_hours_are_zero(http: httpx.Client, 
         for name, value in now[12].items():
             if name != "timestamp":
                 assert value <= final[key][12][name]
-                assert value > 0 or final[key][12][name] < 2, (key, name)
+                assert value > 0 or final[key][12][name] < 2 or final[key][12]["total_calls"] < 2, (key, name)
                 expected_noon[name] += value
         assert all(zero(row) for row in now[13:]), key
     assert {k: v for k, v in department[12].items() if k != "timestamp"} == expected_noon

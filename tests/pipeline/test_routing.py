@@ -149,6 +149,8 @@ def test_other_methods_are_not_found_and_unemulated_actions_not_implemented(aico
             action = None
         if action is not None and "{" in action.path:  # clients/tree under PUT: UpdateClient with id "tree"
             assert (r.status_code, body["Code"]) == (400, "InvalidParameter") and '"id"' in body["Message"]
+        elif action is not None and action.emulated:  # CreateModel: its required fields are missing
+            assert (r.status_code, body["Code"]) == (400, "MissingParameter"), (method, path)
         elif action is not None:
             assert (r.status_code, body["Code"]) == (501, "NotImplemented"), (method, path)
         else:

@@ -158,7 +158,9 @@ def check_against_model_detail(emus: list[Emulator], s: dict[str, Any], page: in
         got = {x["key"]: minor(x["value"]) if x["key"] == "total_amount" else x["value"] for x in overview}
         want = {k: sum(sums[m][k] for m in models) for k in union}
         if "total_tokens" in union:
-            want["avg_tokens"] = avg_tokens(want["total_tokens"], want["total_calls"])
+            # the denominator: calls of the models that count tokens (text and embedding)
+            want["avg_tokens"] = avg_tokens(want["total_tokens"],
+                                            sum(sums[m]["total_calls"] for m in models if "total_tokens" in COLUMNS[m]))
         assert got == {**want, "model_count": len(used)}
         # I3: cost by model, walked with tokens
         q = {"startTime": s["start"], "endTime": s["end"], **s["filters"], **types}
