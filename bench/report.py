@@ -62,9 +62,14 @@ def _targets(by: dict[str, dict[str, Load]], startup: dict[str, float], memory: 
         ("resident memory after load ≤ 100 MB", memory, 100.0, "max"),
         ("control-API / dashboard modules loaded by API requests", float(len(modules)), 0.0, "max"),
     ]
-    for name in ("breakdown, 30 days daily, a page of 500 rows", "API key list"):
+    for name in ("breakdown, 30 days daily, a page of 500 rows", "API key list", "write: disable and enable an API key",
+                 "write: create an API key"):
         if name in by:
             checks.append((f"{name} ≥ 0.5 × baseline (ratio)", ratio(name), 0.5, "min"))
+    after = "1-day hourly page, after the writes"
+    if after in by and "1-day hourly page (20 rows)" in by:
+        checks.append(("1-day hourly page after the writes ≥ 0.95 × before them (req/s)",
+                       by[after]["emulator"].rps / by["1-day hourly page (20 rows)"]["emulator"].rps, 0.95, "min"))
     for name, sides in by.items():
         if "previous" in sides:
             checks.append((f"{name}: ≥ 0.97 × the previous version (req/s)", ratio(name, "previous"), 0.97, "min"))

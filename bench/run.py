@@ -68,12 +68,22 @@ SCENARIOS: list[tuple[str, str, dict[str, object]]] = [
     ("breakdown, 30 days daily, a page of 500 rows", "billing/cost/breakdown",
      {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY, "granularity": "daily", "pageSize": 500, "page": 2}),
     ("API key list", "apikeys", {"pageSize": 20}),
+    # Writes (a body each, sent by write.lua), then the first page again, after the thousands of
+    # changes they made.
+    ("write: disable and enable an API key", "apikeys/5101/status",
+     {"method": "PUT", "bodies": '{"status":"disabled"}|{"status":"active"}'}),
+    ("write: create an API key", "apikeys", {"method": "POST", "bodies": '{"clientId":2}'}),
+    ("1-day hourly page, after the writes", "billing/cost/model-detail",
+     {"modelId": 1, "startTime": MARCH_1, "endTime": MARCH_1 + DAY}),
 ]
 PREVIOUS_PATHS = ("billing/cost/model-detail",)  # what the earlier version answers
 WORKERS_SCENARIO = "1-day hourly page (20 rows)"  # also measured against the emulator with --workers 2
 
 
 def _load(port: int, path: str, query: dict[str, object], name: str, args: argparse.Namespace) -> Load:
+    if name.startswith("write"):
+        env = {"BENCH_METHOD": str(query["method"]), "BENCH_PATH": PREFIX + path, "BENCH_BODIES": str(query["bodies"])}
+        return wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections, str(ROOT / "bench" / "write.lua"), env)
     if "a new span" in name:  # startTime moves an hour each request, over 2000 hours: nothing repeats soon
         env = {"BENCH_PATH": PREFIX + path, "BENCH_START": str(query["startTime"]), "BENCH_SPANS": "2000",
                "BENCH_SECONDS": str(int(str(query["endTime"])) - int(str(query["startTime"])))}

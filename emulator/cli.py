@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn  # imported late so --help and bad flags answer at once
 
     from emulator.domain.scenario import ScenarioError
-    from emulator.harness.state import SHARED_ENV
+    from emulator.harness.state import SHARED_ENV, TEMPORARY_ENV
     from emulator.server import host_port, listen_socket
     from emulator.web import protocol
     from emulator.web.app import create_app
@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         os.environ[ENV_PREFIX + "STATE"] = str(app.service.state.path)
         os.environ[SHARED_ENV] = "1"
+        os.environ[TEMPORARY_ENV] = "1" if app.service.state.temporary else "0"
         print(banner, flush=True)
         _stop_with_status_zero()
         # uvicorn's own supervisor, handed our TCP socket (not `fd=`, which uvicorn takes for a Unix

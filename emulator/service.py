@@ -91,7 +91,8 @@ def heavy(call: Call) -> bool:
     if call.state.omit_empty or any(e.start < end and e.end > start for e in call.state.events):
         return True
     models = 1 if "modelId" in args else len(call.world.scenario.models)
-    return len(call.keys) * models * -(-(end - start) // 86_400) > HEAVY_KEY_MODEL_DAYS
+    keys = len(call.world.figures.contributing(call.keys, call.state.events))  # those that generate usage
+    return keys * models * -(-(end - start) // 86_400) > HEAVY_KEY_MODEL_DAYS
 
 
 class Service:
@@ -141,6 +142,9 @@ class Service:
             scenario = replay(self.base if whole else self.scenario, listed)
         except Refused as exc:  # the store holds what this fixture cannot replay: not ours to fix
             raise StateError(f"the state's operations do not apply to this fixture: {exc}") from None
+        self._install(scenario)
+
+    def _install(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self._world = dataclasses.replace(self._world, scenario=scenario)
         if self._events is not None:
@@ -148,14 +152,15 @@ class Service:
 
     def _write(self, name: str, args: dict[str, Any]) -> tuple[Any, World]:
         """One named operation at the data clock's now: checked on a draft of the latest
-        directory (Refused: nothing is stored), stored, then applied by every worker. Gives the
-        operation's result and the world it made."""
-        def txn(writer: Any) -> Any:
+        directory (Refused: nothing is stored), stored, then applied by every worker (this one
+        installs the draft it checked). Gives the operation's result and the world it made."""
+        def txn(writer: Any) -> tuple[Any, Draft]:
             at = self.clock.now()
-            result = apply(Draft(self.scenario), name, args, at)
+            draft = Draft(self.scenario)
+            result = apply(draft, name, args, at)
             writer.add_operation(name, args, at)
-            return result
-        result = self.state.commit(txn)
+            return result, draft
+        result, _ = self.state.commit(txn, applied=lambda done: self._install(done[1].publish()))
         return result, self.world
 
     @property

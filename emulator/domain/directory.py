@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from emulator.domain.layered import DraftMap
 from emulator.domain.scenario import (
     ApiKey,
     BillingRule,
@@ -44,14 +46,14 @@ class Draft:
 
     def __init__(self, scenario: Scenario) -> None:
         self.base = scenario
-        self.models: dict[int, Model] = dict(scenario.models)
-        self.organizations: dict[int, Organization] = dict(scenario.organizations)
-        self.departments: dict[int, Department] = dict(scenario.departments)
-        self.members: dict[int, Member] = dict(scenario.members)
-        self.api_keys: dict[int, ApiKey] = dict(scenario.api_keys)
-        self.model_groups: dict[str, ModelGroup] = dict(scenario.model_groups)
-        self.rules: dict[int, BillingRule] = dict(scenario.rules)
-        self.flows: dict[int, FlowConfig] = dict(scenario.flows)
+        self.models: DraftMap[int, Model] = DraftMap(scenario.models)
+        self.organizations: DraftMap[int, Organization] = DraftMap(scenario.organizations)
+        self.departments: DraftMap[int, Department] = DraftMap(scenario.departments)
+        self.members: DraftMap[int, Member] = DraftMap(scenario.members)
+        self.api_keys: DraftMap[int, ApiKey] = DraftMap(scenario.api_keys)
+        self.model_groups: DraftMap[str, ModelGroup] = DraftMap(scenario.model_groups)
+        self.rules: DraftMap[int, BillingRule] = DraftMap(scenario.rules)
+        self.flows: DraftMap[int, FlowConfig] = DraftMap(scenario.flows)
         self.serials: dict[str, int] = dict(scenario.serials)
 
     @property
@@ -62,10 +64,11 @@ class Draft:
         """The new scenario; the names already made from the seed carry over."""
         b = self.base
         return dataclasses.replace(
-            b, models=self.models, organizations=self.organizations, departments=self.departments,
-            members=self.members, api_keys=self.api_keys, model_groups=self.model_groups, rules=self.rules,
-            flows=self.flows, serials=self.serials, generation=next(_GENERATIONS), _names=b._names,
-            _contacts=b._contacts, _fakers=b._fakers)
+            b, models=self.models.published(), organizations=self.organizations.published(),
+            departments=self.departments.published(), members=self.members.published(),
+            api_keys=self.api_keys.published(), model_groups=self.model_groups.published(),
+            rules=self.rules.published(), flows=self.flows.published(), serials=dict(self.serials),
+            generation=next(_GENERATIONS), _names=b._names, _contacts=b._contacts, _fakers=b._fakers)
 
     def scenario(self) -> Scenario:
         """The draft as a scenario, for what reads one (names, authorizations)."""
@@ -76,9 +79,13 @@ class Draft:
         self.serials[kind] = self.serials.get(kind, 0) + 1
         return self.serials[kind]
 
-    @staticmethod
-    def next_id(existing: Any) -> int:
-        return max(existing, default=0) + 1
+    def next_id(self, kind: str, existing: Callable[[], Iterable[int]]) -> int:
+        """The next id of a kind: one more than the last one made, the largest of `existing` at
+        first (kept in `serials` after, so that making one costs O(1) however many there are)."""
+        key = "last_id:" + kind
+        last = self.serials.get(key)
+        self.serials[key] = (max(existing(), default=0) if last is None else last) + 1
+        return self.serials[key]
 
     # -- finding what an operation names --------------------------------------------------------
     def department(self, org: int, dep_id: Any, field: str = "id") -> Department:

@@ -20,6 +20,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from emulator.domain.events import UsageEvent
+from emulator.domain.keyset import KeySet
 from emulator.domain.life import both
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
@@ -42,7 +43,7 @@ class Figures:
         gen, w, step = self.gen, self.gen.width(model), timeline.step
         if count <= 0:
             return []
-        keys = self.contributing(tuple(keys), tuple(events))
+        keys = self.contributing(keys if isinstance(keys, tuple) else tuple(keys), tuple(events))
         start = timeline.bucket(first)
         # Rows that end by the cutoff are complete; one may hold the cutoff; the rest are empty.
         complete = complete_rows(start, step, count, cutoff)
@@ -174,7 +175,7 @@ def _contributing(keys: tuple[ApiKey, ...], events: tuple[UsageEvent, ...]) -> t
     """The keys that may have usage: those that generate some (a key made through the API
     generates none) and those an event selects. Summing over them is summing over every key, and
     the caches keyed by key set stay warm as keys are created."""
-    return tuple(k for k in keys if k.calls_per_day or any(e.key_ids is None or k.id in e.key_ids for e in events))
+    return KeySet(k for k in keys if k.calls_per_day or any(e.key_ids is None or k.id in e.key_ids for e in events))
 
 
 def complete_rows(start: int, step: int, count: int, cutoff: int) -> int:
@@ -269,8 +270,9 @@ class Room:
     def rebind(self, scenario: Scenario) -> None:
         """Models created since: their bounds from their (new) keys, with nothing added yet."""
         self.models = scenario.models
-        keys = tuple(scenario.api_keys.values())
-        for m in scenario.models.values():
+        new = [m for m in scenario.models.values() if m.id not in self.seeded]
+        keys = tuple(scenario.api_keys.values()) if new else ()
+        for m in new:
             if m.id not in self.seeded:
                 self.seeded[m.id] = peak_figures(m, keys, self.days)
                 self.factors[m.id] = Fraction(1)

@@ -12,6 +12,8 @@ follows (README "The directory can change").
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -30,12 +32,27 @@ class Life:
     def from_(cls, start: int) -> Life:
         return cls(((start, NEVER),))
 
+    @functools.cached_property
+    def _ends(self) -> list[int]:
+        return [e for _, e in self.intervals]
+
+    def _from(self, t: int) -> int:
+        """The index of the first interval ending after t (a life of many changes is searched,
+        not scanned)."""
+        return bisect.bisect_right(self._ends, t)
+
     def active_at(self, t: int) -> bool:
-        return any(a <= t < b for a, b in self.intervals)
+        i = self._from(t)
+        return i < len(self.intervals) and self.intervals[i][0] <= t
 
     def seconds(self, a: int, b: int) -> int:
         """How many seconds of [a, b) the life covers."""
-        return sum(max(0, min(b, e) - max(a, s)) for s, e in self.intervals)
+        total = 0
+        for s, e in self.intervals[self._from(a):]:
+            if s >= b:
+                break
+            total += min(b, e) - max(a, s)
+        return total
 
     def whole(self, a: int, b: int) -> bool | None:
         """True: [a, b) wholly covered; False: not at all; None: in part."""
@@ -43,7 +60,12 @@ class Life:
         return True if covered == b - a else False if covered == 0 else None
 
     def boundary_in(self, a: int, b: int) -> bool:
-        return any(a < t < b for s, e in self.intervals for t in (s, e))
+        for s, e in self.intervals[self._from(a):]:
+            if s >= b:
+                break
+            if a < s < b or a < e < b:
+                return True
+        return False
 
     def ended(self, t: int) -> Life:
         """The life with nothing from t on."""

@@ -46,7 +46,8 @@ def _length(a: Args, name: str, default: int) -> int:
     return int(raw)
 
 
-def _model_of(d: Draft, a: Args, at: int, model_id: int) -> Model:
+def _model_of(d: Draft, a: Args, at: int) -> Model:
+    """The model `a` describes, checked (its id 0: given when it is stored)."""
     wire = a["modelType"]
     if wire not in KIND_OF_WIRE:
         raise Refused("modelType", f"must be one of {', '.join(KIND_OF_WIRE)}, got {str(wire)[:32]!r}")
@@ -55,7 +56,7 @@ def _model_of(d: Draft, a: Args, at: int, model_id: int) -> Model:
     if taken:
         raise Refused("modelId", taken)
     default_in, default_out = DEFAULT_LENGTHS[kind]
-    return Model(model_id, a["modelId"], a["name"], MODEL_TYPES[kind], (), 0, (), wire, a.get("symbol") or "",
+    return Model(0, a["modelId"], a["name"], MODEL_TYPES[kind], (), 0, (), wire, a.get("symbol") or "",
                  max_input_length=_length(a, "maxInputLength", default_in),
                  max_output_length=_length(a, "maxOutputLength", default_out),
                  description=a.get("description") or "", tags=a.get("tags") or "", life=Life.from_(at),
@@ -67,7 +68,8 @@ def create_model(d: Draft, a: Args, at: int) -> int:
     for name in ("modelId", "name", "modelType"):
         if not a.get(name):
             raise Refused(name, "is required to create a model")
-    model = _model_of(d, a, at, d.next_id(d.models))
+    model = _model_of(d, a, at)
+    model = dataclasses.replace(model, id=d.next_id("model", lambda: d.models))
     d.models[model.id] = model
     return model.id
 
@@ -82,11 +84,12 @@ def batch_create_model(d: Draft, a: Args, at: int) -> dict[str, Any]:
     shared = {k: a.get(k) for k in ("symbol", "baseUrl", "apiKeyPreview")}
     for item in items:
         try:
-            model = _model_of(d, {**item, **shared}, at, d.next_id(d.models))
+            model = _model_of(d, {**item, **shared}, at)
         except Refused as exc:
             failures.append({"errorMsg": f"{exc.field}: {exc.reason}", "modelId": item["modelId"],
                              "name": item["name"]})
             continue
+        model = dataclasses.replace(model, id=d.next_id("model", lambda: d.models))
         d.models[model.id] = model
         created.append(model.id)
     return {"created": created, "failures": failures}
@@ -226,7 +229,7 @@ def create_billing_rule(d: Draft, a: Args, at: int) -> int:
         raise Refused("pricingConfig", "is required to create a billing rule")
     _checked(m, billing_type, a["pricingConfig"])
     effective, expire = _times(a, at)
-    rule_id = max(d.next_id(d.rules), d.next_id(d.base.models))
+    rule_id = d.next_id("billing_rule", lambda: (*d.rules, *d.base.models))
     versions = [r.version for r in _rules_of(d, m.id)] + ([1] if not m.custom else [])
     d.rules[rule_id] = BillingRule(rule_id, m.id, billing_type, json.dumps(a["pricingConfig"], sort_keys=True),
                                    effective, expire, a.get("version") or max(versions, default=0) + 1, 1, at, at)

@@ -46,7 +46,7 @@ def _discount(raw: Any) -> Fraction:
 def create_client(d: Draft, a: Args, at: int) -> int:
     org = a["org"]
     parent = d.department(org, a["parentId"], "parentId").id if a.get("parentId") is not None else None
-    dep_id = d.next_id(d.departments)
+    dep_id = d.next_id("department", lambda: d.departments)
     d.departments[dep_id] = Department(
         dep_id, a["name"], parent, org, a.get("address") or "", a.get("contact") or "", a.get("remark") or "",
         authorization(d, org, a.get("auth"), "allowedModelGroupConfig"), _discount(a.get("discount")),
@@ -116,7 +116,7 @@ def create_user(d: Draft, a: Args, at: int) -> int:
     org = a["org"]
     roles = _roles(d, a, a.get("departmentRoles"), "departmentRoles")
     _login_taken(d, org, a["loginName"])
-    member_id = d.next_id(d.members)
+    member_id = d.next_id("member", lambda: d.members)
     d.members[member_id] = Member(member_id, a["name"], roles[0][0], a["loginName"], a.get("phone") or "",
                                   roles[0][1], None, roles, created_at=at)
     return member_id

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from emulator import errors
 from emulator.domain.events import UsageEvent
 from emulator.domain.figures import Figures
+from emulator.domain.keyset import KeySet
 from emulator.domain.scenario import ApiKey, Model, Organization, Scenario
 from emulator.domain.timeline import Timeline
 
@@ -82,8 +83,24 @@ def check_departments(scenario: Scenario, org: Organization, sel: Filters) -> No
             raise errors.invalid_parameter(sel.departments_from, f"no department has id {dep_id} in your organization")
 
 
+SELECTIONS_KEPT = 256  # key selections remembered per directory (a write makes a new directory)
+
+
 def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], sel: Filters) -> tuple[ApiKey, ...]:
-    """The API keys whose usage the selection sums; unknown members or keys are refused."""
+    """The API keys whose usage the selection sums; unknown members or keys are refused. The
+    same selection of the same directory gives the same KeySet (remembered, bounded)."""
+    memo = scenario.selections
+    key = (org.id, tuple(visible), sel)
+    found = memo.get(key)
+    if found is None:
+        found = KeySet(_select(scenario, org, key[1], sel))
+        if len(memo) >= SELECTIONS_KEPT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _select(scenario: Scenario, org: Organization, visible: Iterable[int], sel: Filters) -> tuple[ApiKey, ...]:
     check_departments(scenario, org, sel)
     departments = set(sel.department_ids) if sel.department_ids is not None else set(visible)
     for member_id in sel.member_ids or ():

@@ -261,6 +261,11 @@ class Scenario:
         return self._index[2].get(department_id, ())
 
     @functools.cached_property
+    def selections(self) -> dict[Any, Any]:
+        """Key selections already made of this directory (`emulator.domain.query.select_keys`)."""
+        return {}
+
+    @functools.cached_property
     def _index(self) -> tuple[dict[int, tuple[ApiKey, ...]], dict[int, tuple[Member, ...]],
                               dict[int, tuple[Department, ...]]]:
         """Undeleted keys, members and sub-departments by department, made once per directory."""

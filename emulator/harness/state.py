@@ -31,6 +31,7 @@ from emulator.store.sqlite import Identity, Snapshot, Store, Writer
 T = TypeVar("T")
 OnOperations = Callable[[list[tuple[int, str, dict[str, Any], int]], bool], None]
 SHARED_ENV = "AICONTENT_EMULATOR_SHARED_STATE"  # set by the CLI for its workers: the parent owns the state
+TEMPORARY_ENV = "AICONTENT_EMULATOR_TEMPORARY_STATE"  # ... and it is a temporary one (no --state)
 
 
 def state_path(settings: Settings) -> tuple[Path, bool]:
@@ -54,7 +55,8 @@ class WorldState:
         self.path = path
         self.clock = DataClock(settings.now, settings.data_lag_minutes, commit=self.commit)
         self.events = events(self.commit)
-        self.store = Store(path, identity, list(self.events.started), owner=owner)
+        self.temporary = temporary or os.environ.get(TEMPORARY_ENV) == "1"  # a CLI's workers: their parent's
+        self.store = Store(path, identity, list(self.events.started), owner=owner, durable=not self.temporary)
         if temporary:
             weakref.finalize(self, shutil.rmtree, path.parent, True)
         self.faults = FaultBook(settings.seed, commit=self.commit, counters=self.store)
@@ -110,11 +112,16 @@ class WorldState:
         self.loaded = snap.version
 
     # -- changing ----------------------------------------------------------------------------------
-    def commit(self, write: Callable[[Writer], T]) -> T:
-        """Run `write` in one write transaction, on the latest state; apply it once committed."""
+    def commit(self, write: Callable[[Writer], T], applied: Callable[[T], None] | None = None) -> T:
+        """Run `write` in one write transaction, on the latest state; apply it once committed:
+        by reading it back, or (`applied`) by applying what `write` already made of it, which
+        is the same since nothing else could change in between."""
         with self.store.writing() as writer:
-            self._catch_up()
+            self.sync()  # every other commit set the shared version before it committed
             result = write(writer)
+        if applied is not None and self.loaded == writer.version - 1:  # the change log has only ours since
+            applied(result)
+            self.loaded = writer.version
         self.sync()
         return result
 

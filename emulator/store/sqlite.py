@@ -92,9 +92,11 @@ class Change:
 
 class Store:
     def __init__(self, path: Path, identity: Identity, started_events: list[dict[str, Any]],
-                 owner: bool = True) -> None:
+                 owner: bool = True, durable: bool = True) -> None:
         """Open (or create) the state at `path`. `owner`: this process answers for it and takes
-        its lock (a worker of a CLI whose parent holds the lock opens it without)."""
+        its lock (a worker of a CLI whose parent holds the lock opens it without). `durable`:
+        kept across restarts (`--state`); a temporary state, removed when the emulator stops,
+        needs no write to reach the disk before the answer (synchronous=OFF)."""
         self.path = path
         self._lock = threading.RLock()
         self._lock_fd: int | None = None
@@ -104,7 +106,7 @@ class Store:
             self._check(identity)
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
             self._create(identity, started_events)
             self.shared = SharedVersion(Path(f"{path}.version"))
             self.shared.set(max(self.shared.get(), self._last_change()))
@@ -180,6 +182,10 @@ class Store:
 
     def _last_change(self) -> int:
         row = self.db.execute("SELECT max(seq) FROM changes").fetchone()
+        return int(row[0] or 0)
+
+    def _first_change(self) -> int:
+        row = self.db.execute("SELECT min(seq) FROM changes").fetchone()
         return int(row[0] or 0)
 
     @contextlib.contextmanager
@@ -259,10 +265,13 @@ class Store:
             try:
                 writer = Writer(self)
                 yield writer
-                if self.db.execute("SELECT count(*) FROM changes").fetchone()[0] > MAX_CHANGES:
+                last = writer.logged or self._last_change()
+                if last % 1024 == 0 and last - self._first_change() >= MAX_CHANGES:  # checked now and then: O(1)
                     self.db.execute("DELETE FROM changes")
                     writer.log("all", "reset")
-                self.shared.set(self._last_change())  # under the write lock: only grows
+                    last = self._last_change()
+                writer.version = last
+                self.shared.set(last)  # under the write lock: only grows
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -350,9 +359,12 @@ class Writer:
     def __init__(self, store: Store) -> None:
         self.db = store.db
         self._store = store
+        self.version = 0  # the store's version once the transaction's changes are in
+        self.logged = 0  # the last change this transaction logged
 
     def log(self, component: str, kind: str, ref: int | None = None) -> None:
-        self.db.execute("INSERT INTO changes(component, kind, ref) VALUES (?, ?, ?)", (component, kind, ref))
+        cur = self.db.execute("INSERT INTO changes(component, kind, ref) VALUES (?, ?, ?)", (component, kind, ref))
+        self.logged = int(cur.lastrowid or 0)
 
     def set_forms(self, forms: dict[str, str]) -> None:
         """The forms switched from the started settings (empty: none)."""
