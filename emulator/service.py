@@ -36,7 +36,7 @@ from emulator.domain.aggregate import Aggregator
 from emulator.domain.directory import Draft, Refused
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
-from emulator.domain.operations import apply, replay
+from emulator.domain.operations import OPERATIONS, apply, replay
 from emulator.domain.query import DataState
 from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
 from emulator.domain.timeline import DAY
@@ -186,6 +186,8 @@ class Service:
 
         def scratch(operations: list[tuple[str, dict[str, Any], int]]) -> EventBook:
             for i, (name, args, at) in enumerate(operations):
+                if name not in OPERATIONS:
+                    raise FieldError(f"operations.{i}.name", f"{name!r} is not an operation of the directory")
                 try:
                     apply(draft, name, args, at)
                 except Refused as exc:

@@ -262,7 +262,8 @@ class EventBook:
             else:
                 writer.add_event(event.id, checked.model_dump(exclude_none=True))
             return event.id
-        return self._by_id[self._run(write)]
+        event_id = self._run(write)  # the commit may reload the events: look it up after
+        return self._by_id[event_id]
 
     def add_with_id(self, event_id: int, spec: Mapping[str, Any]) -> UsageEvent:
         """Add an event under a given id (a state document's), at least the next one."""

@@ -171,6 +171,16 @@ class _LocalCounters:
         return {r.id: (r.times, r.hits) for r in self.book._rules}
 
 
+def check_rule(spec: Any) -> FaultRuleSpec:
+    """A rule as declared, and one that does something: FieldError naming the field otherwise."""
+    checked = validate(FaultRuleSpec, spec)
+    if checked.code is None and checked.delayMs == 0:
+        raise FieldError("code", "a rule needs a code, a delayMs, or both")
+    if checked.retryAfterMs is not None and checked.code is None:
+        raise FieldError("retryAfterMs", "needs a code: only an error carries x-acs-retry-after")
+    return checked
+
+
 class FaultBook:
     """The active rules. A change is written through `commit` (the store) and applied by `load`
     once committed; hits, times left and rate draws are counted by `counters` (the store), so a
@@ -199,11 +209,7 @@ class FaultBook:
 
     def add(self, spec: Mapping[str, Any] | FaultRuleSpec | None = None, **fields: Any) -> FaultRule:
         """Add a rule; a malformed one raises FieldError naming the field and changes nothing."""
-        checked = validate(FaultRuleSpec, mapping_of(spec, **fields))
-        if checked.code is None and checked.delayMs == 0:
-            raise FieldError("code", "a rule needs a code, a delayMs, or both")
-        if checked.retryAfterMs is not None and checked.code is None:
-            raise FieldError("retryAfterMs", "needs a code: only an error carries x-acs-retry-after")
+        checked = check_rule(mapping_of(spec, **fields))
 
         def write(writer: Any) -> int:
             if len(self._rules) >= MAX_RULES:

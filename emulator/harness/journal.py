@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections import deque
 from typing import Any, NamedTuple
 
@@ -100,7 +101,7 @@ class Journal:
             pending = list(self._entries)
             self._entries.clear()
         if pending:
-            self._store.append_journal([json.dumps(e, separators=(",", ":")) for e in pending], self.size)
+            self._store.append_journal([(e.arrived, json.dumps(e, separators=(",", ":"))) for e in pending], self.size)
 
     def entries(self, limit: int | None = None) -> list[JournalEntry]:
         """The newest `limit` entries (None: every one kept), oldest first."""
@@ -109,7 +110,8 @@ class Journal:
                 kept = list(self._entries)
             return kept if limit is None else kept[-limit:] if limit else []
         self.flush()
-        return [JournalEntry(*json.loads(r)) for r in self._store.read_journal(limit)]
+        return [JournalEntry(*json.loads(r)) for r in self._store.read_journal(self.size if limit is None
+                                                                               else min(limit, self.size))]
 
     @property
     def total(self) -> int:
@@ -124,7 +126,7 @@ class Journal:
             self._entries.clear()
             self._total = 0
         if self._store is not None:
-            self._store.clear_journal()
+            self._store.clear_journal(time.time())
 
     def close(self) -> None:
         self._stop.set()

@@ -57,14 +57,14 @@ class WorldState:
         self.events = events(self.commit)
         self.temporary = temporary or os.environ.get(TEMPORARY_ENV) == "1"  # a CLI's workers: their parent's
         self.store = Store(path, identity, list(self.events.started), owner=owner, durable=not self.temporary)
-        if temporary:
-            weakref.finalize(self, shutil.rmtree, path.parent, True)
+        # A temporary state goes when the emulator stops (close), or at the latest with this object.
+        self._remove = weakref.finalize(self, shutil.rmtree, path.parent, True) if temporary else None
         self.faults = FaultBook(settings.seed, commit=self.commit, counters=self.store)
         # What only this process could see stays in it: with one worker and no --state, the nonces
         # and the journal need no store (and requests pay nothing for it).
-        shared = settings.workers > 1
+        shared = settings.workers > 1 or bool(settings.state)
         self.nonces: NonceCache | SharedNonces = SharedNonces(self.store) if shared else NonceCache()
-        self.journal = Journal(settings.journal_size, self.store if shared or settings.state else None)
+        self.journal = Journal(settings.journal_size, self.store if shared else None)
         self.started_forms = Forms.of(settings)
         self.forms = self.started_forms
         self.loaded = -1  # the last change applied
@@ -151,6 +151,8 @@ class WorldState:
     def close(self) -> None:
         self.journal.close()
         self.store.close()
+        if self._remove is not None:
+            self._remove()
 
 
 def owner_of_state() -> bool:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from emulator.domain.clock import MAX_INSTANT, MAX_LAG_MINUTES, ClockState, parse_instant
 from emulator.domain.events import MAX_EVENTS, EventBook
-from emulator.harness.faults import MAX_RULES, FaultRuleSpec
+from emulator.harness.faults import MAX_RULES, check_rule
 from emulator.store.sqlite import FORMAT
 from emulator.validation import FieldError, validate
 
@@ -123,7 +123,7 @@ def import_(state: WorldState, raw: Any,
     rules: list[tuple[int, dict[str, Any], int | None, int]] = []
     for i, f in enumerate(doc.faultRules):
         try:
-            checked = validate(FaultRuleSpec, f.spec)
+            checked = check_rule(f.spec)
         except FieldError as exc:
             raise FieldError(f"faultRules.{i}.spec.{exc.field}", exc.reason) from None
         if f.id >= doc.nextFaultRuleId or any(f.id == r[0] for r in rules):

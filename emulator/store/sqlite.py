@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS faults(id INTEGER PRIMARY KEY, spec TEXT NOT NULL, ti
 CREATE TABLE IF NOT EXISTS operations(seq INTEGER PRIMARY KEY, name TEXT NOT NULL, args TEXT NOT NULL,
                                       at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces(digest BLOB PRIMARY KEY, until REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, entry TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_by_time ON journal(at, seq);
 CREATE TABLE IF NOT EXISTS changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, component TEXT NOT NULL,
                                    kind TEXT NOT NULL, ref INTEGER);
 """
@@ -100,6 +101,7 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._lock_fd: int | None = None
+        self._made_lock = False
         if owner:
             self._take_lock()
         try:
@@ -110,13 +112,22 @@ class Store:
             self._create(identity, started_events)
             self.shared = SharedVersion(Path(f"{path}.version"))
             self.shared.set(max(self.shared.get(), self._last_change()))
+        except sqlite3.Error as exc:
+            self._release_lock(refused=True)
+            raise StateError(f"cannot open the state {self.path}: {exc}") from None
         except BaseException:
-            self._release_lock()
+            self._release_lock(refused=True)
             raise
 
     # -- opening ------------------------------------------------------------------------------
     def _take_lock(self) -> None:
-        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        lock = Path(f"{self.path}.lock")
+        self._made_lock = not lock.exists()
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StateError(f"cannot open the state {self.path}: {exc.strerror} (does its folder exist, and may "
+                             "the emulator write there?)") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -125,9 +136,12 @@ class Store:
                              "held); stop it, or give this one another --state") from None
         self._lock_fd = fd
 
-    def _release_lock(self) -> None:
+    def _release_lock(self, refused: bool = False) -> None:
+        """Let go of the lock; a refused start removes the lock file it made."""
         if self._lock_fd is not None:
             os.close(self._lock_fd)
+            if refused and self._made_lock:
+                Path(f"{self.path}.lock").unlink(missing_ok=True)
             self._lock_fd = None
 
     def _check(self, identity: Identity) -> None:
@@ -148,8 +162,10 @@ class Store:
             raise StateError(f"{self.path} was written by a newer emulator (state schema {meta['schema']}, this "
                              f"one reads {SCHEMA})")
         if meta.get("seed") != str(identity.seed) or meta.get("fixture") != identity.fixture:
-            raise StateError(f"{self.path} is the state of another scenario (seed {meta.get('seed')}, or another "
-                             "fixture file); start with the same seed and fixtures, or give another --state")
+            theirs = "another fixture file" if meta.get("seed") == str(identity.seed) else f"seed {meta.get('seed')}"
+            raise StateError(f"{self.path} is the state of another scenario ({theirs}; this emulator runs seed "
+                             f"{identity.seed} with its fixture file); start with the same seed and fixtures, or "
+                             "give another --state")
 
     def _create(self, identity: Identity, started_events: list[dict[str, Any]]) -> None:
         with self._lock:
@@ -266,7 +282,8 @@ class Store:
                 writer = Writer(self)
                 yield writer
                 last = writer.logged or self._last_change()
-                if last % 1024 == 0 and last - self._first_change() >= MAX_CHANGES:  # checked now and then: O(1)
+                # checked now and then (O(1) per write); the log is then folded into one "reset"
+                if last % min(1024, MAX_CHANGES) == 0 and last - self._first_change() >= MAX_CHANGES:
                     self.db.execute("DELETE FROM changes")
                     writer.log("all", "reset")
                     last = self._last_change()
@@ -321,23 +338,33 @@ class Store:
         with self._lock:
             self.db.execute("DELETE FROM nonces")
 
-    def append_journal(self, entries: list[str], keep: int) -> None:
+    def append_journal(self, entries: list[tuple[float, str]], keep: int) -> None:
+        """Entries (the time each request arrived, the entry) of one worker, those that arrived
+        before the last reset left out; the newest `keep` by arrival kept (trimmed now and then:
+        a read asks for at most `keep`)."""
         with self._lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.executemany("INSERT INTO journal(entry) VALUES (?)", [(e,) for e in entries])
+                row = self.db.execute("SELECT value FROM meta WHERE key = 'journal_cleared'").fetchone()
+                cleared = float(row[0]) if row else 0.0
+                fresh = [(at, e) for at, e in entries if at >= cleared]
+                self.db.executemany("INSERT INTO journal(at, entry) VALUES (?, ?)", fresh)
                 self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'journal_total'",
-                                (len(entries),))
-                self.db.execute("DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?", (keep,))
+                                (len(fresh),))
+                first, last = self.db.execute("SELECT min(seq), max(seq) FROM journal").fetchone()
+                if first is not None and last - first + 1 > keep + max(64, keep // 8):  # now and then: O(1) a row
+                    self.db.execute("DELETE FROM journal WHERE seq IN (SELECT seq FROM journal ORDER BY at DESC, "
+                                    "seq DESC LIMIT -1 OFFSET ?)", (keep,))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
 
     def read_journal(self, limit: int | None = None) -> list[str]:
-        """The newest `limit` entries kept (None: all), oldest first."""
+        """The newest `limit` entries kept (None: all), oldest first: in the order the requests
+        arrived, whichever worker answered them."""
         with self._lock:
-            rows = [e for (e,) in self.db.execute("SELECT entry FROM journal ORDER BY seq DESC LIMIT ?",
+            rows = [e for (e,) in self.db.execute("SELECT entry FROM journal ORDER BY at DESC, seq DESC LIMIT ?",
                                                   (-1 if limit is None else limit,))]
             rows.reverse()
             return rows
@@ -347,10 +374,14 @@ class Store:
         with self._lock:
             return self._meta_int("journal_total")
 
-    def clear_journal(self) -> None:
+    def clear_journal(self, at: float) -> None:
+        """Empty the journal; entries of requests that arrived before `at`, still buffered in a
+        worker, are left out when they come."""
         with self._lock:
             self.db.execute("DELETE FROM journal")
             self._set_meta("journal_total", 0)
+            self.db.execute("INSERT INTO meta VALUES ('journal_cleared', ?) ON CONFLICT(key) DO UPDATE SET "
+                            "value = excluded.value", (repr(at),))
 
 
 class Writer:

@@ -156,4 +156,21 @@ def app_from_environment() -> EmulatorApp:
     process owns the state they share)."""
     from emulator.harness.state import owner_of_state
 
-    return create_app(Settings.from_sources(), owner=owner_of_state())
+    owner = owner_of_state()
+    if not owner:
+        _stop_with_parent()
+    return create_app(Settings.from_sources(), owner=owner)
+
+
+def _stop_with_parent() -> None:
+    """A worker is sent SIGTERM when the CLI process that owns its state dies, even by SIGKILL
+    (Linux: PR_SET_PDEATHSIG), so no worker goes on writing a state nobody holds the lock of."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
