@@ -36,6 +36,7 @@ from emulator.domain.aggregate import Aggregator
 from emulator.domain.directory import Draft, Refused
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
+from emulator.domain.ledger import Ledgers
 from emulator.domain.operations import OPERATIONS, apply, replay
 from emulator.domain.query import DataState
 from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
@@ -109,7 +110,7 @@ class Service:
         self.aggregate = Aggregator(self.figures)
         self.limits = Limits(settings.max_span_days)
         self._world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
-                            settings.hourly_max_days, self._write)
+                            settings.hourly_max_days, self._write, Ledgers(self.aggregate))
         self._events: EventBook | None = None
         try:
             self.state = WorldState(settings, Identity(settings.seed, self.scenario.digest.hex()), self._event_book,
@@ -133,8 +134,10 @@ class Service:
         return self._events
 
     # -- the directory's writes --------------------------------------------------------------------
-    def _on_operations(self, operations: list[tuple[int, str, dict[str, Any], int]], whole: bool) -> None:
-        """Stored operations applied: all of them from the fixture's directory, or the new ones."""
+    def _on_operations(self, operations: list[tuple[int, str, dict[str, Any], int]], whole: bool,
+                       rebind: bool) -> None:
+        """Stored operations applied: all of them from the fixture's directory, or the new ones;
+        `rebind`: the events in force resolved again against it (not when they are loaded next)."""
         listed = [(name, args, at) for _, name, args, at in operations]
         if not whole and not listed:
             return
@@ -142,13 +145,13 @@ class Service:
             scenario = replay(self.base if whole else self.scenario, listed)
         except Refused as exc:  # the store holds what this fixture cannot replay: not ours to fix
             raise StateError(f"the state's operations do not apply to this fixture: {exc}") from None
-        self._install(scenario)
+        self._install(scenario, rebind)
 
-    def _install(self, scenario: Scenario) -> None:
+    def _install(self, scenario: Scenario, rebind: bool = True) -> None:
         self.scenario = scenario
         self._world = dataclasses.replace(self._world, scenario=scenario)
         if self._events is not None:
-            self._events.rebind(scenario)
+            self._events.rebind(scenario, check=rebind)
 
     def _write(self, name: str, args: dict[str, Any]) -> tuple[Any, World]:
         """One named operation at the data clock's now: checked on a draft of the latest

@@ -147,7 +147,18 @@ WRITE_SAMPLES: dict[str, tuple[list[str], dict[str, Any]]] = {
     "SaveFlowConfig": ([], {"modelId": 1, "rpm": 60}),
     "CreateBillingRule": ([], {"modelId": 1, "pricingConfig": TIERS}),
     "UpdateBillingRule": (["1"], {"pricingConfig": TIERS}),
+    "ConfigureClientBalance": (["4"], {"enableBalance": True, "balanceType": "amount", "initialBalance": 100.0}),
+    "ConfigureMemberBalance": (["2", "1002"], {"enableBalance": True, "balanceType": "amount", "initialBalance": 10.0}),
+    "CreateBalanceTransaction": (["2"], {"amount": 100.0, "type": "recharge"}),
+    "CreateMemberBalanceTransaction": (["2", "1001"], {"amount": 5.0, "type": "recharge"}),
+    "TransferToMember": (["2", "1001"], {"amount": 10.0}),
+    "CreateSubscription": (["2"], {"subscriptionAmount": 1000.0, "balanceType": "monthly"}),
+    "StopSubscription": (["2"], {"balanceType": "monthly"}),
+    "CreateMemberSubscription": (["2", "1001"], {"amount": 100.0, "balanceType": "monthly"}),
+    "StopMemberSubscription": (["2", "1001"], {"balanceType": "monthly"}),
 }
+# Writes that need another one first (a subscription to stop).
+PREPARED: dict[str, str] = {"StopSubscription": "CreateSubscription", "StopMemberSubscription": "CreateMemberSubscription"}
 # Deletes of what a write makes first: (the write, the field of its answer that is the new id).
 MADE_FIRST: dict[str, tuple[str, str]] = {
     "DeleteClient": ("CreateClient", "id"), "DeleteUser": ("CreateUser", "userId"),
@@ -163,4 +174,6 @@ def write_sample(client: Any, name: str) -> tuple[list[str], dict[str, Any]]:
         maker, field = MADE_FIRST[short]
         data = sdk_call(client, maker, *WRITE_SAMPLES[maker][0], **WRITE_SAMPLES[maker][1]).body.data.to_map()
         return [str(data[field])], {}
+    if short in PREPARED:
+        sdk_call(client, PREPARED[short], *WRITE_SAMPLES[PREPARED[short]][0], **WRITE_SAMPLES[PREPARED[short]][1])
     return WRITE_SAMPLES[short]

@@ -68,7 +68,10 @@ class Call:
         """The model set M: the catalogue narrowed by modelId, the model types and the text
         (a case-insensitive part of the name or code), when given; the model list names its
         filters `modelType` and `keyword`."""
-        models: Sequence[Model] = tuple(self.world.scenario.models.values())
+        scenario = self.world.scenario
+        models: Sequence[Model] = tuple(scenario.models.values())
+        if scenario.created_models:
+            models = [m for m in models if scenario.sees_model(m, self.org.id)]
         if "modelId" in self.args:
             models = [m for m in models if m.id == self.args["modelId"]]
         if types in self.args:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import errors
 from emulator.api import dto, reply
 from emulator.api.call import Call
+from emulator.api.dto import figure
 from emulator.domain.scenario import Department, Member
 
 
@@ -92,8 +92,6 @@ def dept_members(call: Call) -> bytes:
     (inherit or custom), model (members authorized for it); includeAuthorization adds the models
     they may use and their key count."""
     scenario, args = call.world.scenario, call.args
-    if args.get("includeBalance"):
-        raise errors.not_implemented("ModelRouterListDeptMembers with includeBalance=true")
     dep = call.resolved["id"]
     members = []
     for m in scenario.members_of_department(dep.id):
@@ -105,6 +103,11 @@ def dept_members(call: Call) -> bytes:
         if "model" in args and args["model"] not in scenario.models_allowed(auth):
             continue
         members.append(_member_dto(call, m, dep, bool(args.get("includeAuthorization"))))
+    if args.get("includeBalance"):  # each member's wallet in this department, as GetMemberBalance has it
+        for row in members:
+            ledger = call.world.ledgers.of(scenario, (dep.id, row["id"]), call.state)
+            pools = ledger.pools if ledger is not None else (0, 0)
+            row["permanentBalance"], row["monthlyBalance"] = figure(pools[0]), figure(pools[1])
     return legacy_page(call, members)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from emulator.api.text import amount
 from emulator.domain.clock import iso_utc
 from emulator.domain.scenario import ApiKey, Department, Member, Model, ModelGroup, Scenario
 
@@ -23,6 +24,12 @@ ROLE_NAMES = {"member": "成员", "dept_admin": "部门管理员"}
 def gmt(at: int | None) -> str:
     """A time as the API writes it: what a write set, else the fixture's."""
     return GMT if at is None else iso_utc(at)
+
+
+def figure(minor: int) -> float:
+    """0.0001 units → the JSON number the money DTOs declare as float, as written (12.3456)."""
+    text = amount(minor) if minor >= 0 else "-" + amount(-minor)
+    return float(text)
 
 
 def client_uuid(seed: int, dep_id: int) -> str:

@@ -85,6 +85,6 @@ def model_groups_by_api_key(call: Call) -> bytes:
         bind, auth = "all", None
     groups = [dto.model_group_dto(scenario.model_groups[g]) for g in (auth.group_ids if auth else ())
               if g in scenario.model_groups]
-    standalone = list(auth.model_ids) if auth else list(scenario.models)
+    standalone = list(auth.model_ids) if auth else [m.id for m in call.models()]
     return reply.of(call.request_id, {"bindType": bind, "clientId": dep.id, "groups": groups,
                                       "standaloneModelList": standalone})

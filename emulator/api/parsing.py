@@ -68,8 +68,8 @@ def paging(action: Action, args: dict[str, Any]) -> Paging:
     """How the request pages: the token style wins when maxResults or nextToken is given."""
     token_style = "maxResults" in args or "nextToken" in args
     page = args.get("pageIndex", args.get("page", 1))
-    legacy = "pageSize" in args or "page" in args or "pageIndex" in args
-    size = args.get("maxResults", args.get("pageSize"))
+    legacy = "pageSize" in args or "page" in args or "pageIndex" in args or "size" in args
+    size = args.get("maxResults", args.get("pageSize", args.get("size")))  # the balance logs name it size
     if size is None and (legacy or (token_style and action.param("pageSize") is not None)):
         size = action.legacy_default_size
     if size is None:

@@ -73,7 +73,8 @@ def rule_list(call: Call) -> bytes:
     """Every rule: modelId, modelCode, modelType (case-insensitive), activeOnly (the rules in
     force now: enabled, effective, not expired); both paging styles."""
     args = call.args
-    rules = rules_of(call.world.scenario)
+    scenario = call.world.scenario
+    rules = [(m, r) for m, r in rules_of(scenario) if scenario.sees_model(m, call.org.id)]
     if "modelId" in args:
         rules = [(m, r) for m, r in rules if m.id == args["modelId"]]
     if args.get("modelCode"):

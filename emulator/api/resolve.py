@@ -35,7 +35,7 @@ class Resolution:
 def _model(r: Resolution, p: Param, value: Any) -> Any:
     """A model of the catalogue, a deleted one too: the figures keep its history."""
     model = r.world.scenario.models.get(value)
-    if model is None:
+    if model is None or not r.world.scenario.sees_model(model, r.org.id):
         raise errors.invalid_parameter(p.name, f"no model has id {value}")
     return model
 

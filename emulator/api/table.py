@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from emulator.api import catalogue, costs, kinds, model_detail, table_chargeback, table_writes
+from emulator.api import catalogue, costs, kinds, model_detail, table_chargeback, table_money, table_writes
 from emulator.api.family_schemas import SCHEMAS
 from emulator.api.routing import Router
 from emulator.api.sdk_actions import ACTIONS as SDK_ACTIONS
@@ -104,7 +104,7 @@ MODEL_LIST = Action(
 
 EMULATED: tuple[Action, ...] = (
     model_detail.ACTION, OVERVIEW, TREND, COST_MODELS, TABS, BILL_SUMMARY, CLIENT_TREE, MODEL_LIST,
-    *table_chargeback.ENTRIES, *table_writes.ENTRIES,
+    *table_chargeback.ENTRIES, *table_writes.ENTRIES, *table_money.ENTRIES,
 )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from emulator.domain.aggregate import Aggregator
 from emulator.domain.figures import Figures
+from emulator.domain.ledger import Ledgers
 from emulator.domain.scenario import Scenario
 from emulator.domain.tokens import PageTokens
 from emulator.settings import FORMS, Settings
@@ -70,6 +71,7 @@ class World:
     # A named operation of the directory (`emulator.domain.operations`) at the data clock's now:
     # its result and the world after it; raises Refused having changed nothing.
     write: Callable[[str, dict[str, Any]], tuple[Any, World]]
+    ledgers: Ledgers  # the wallets' ledgers, kept for the directory and data state they are of
 
     def with_forms(self, forms: Forms) -> World:
         return dataclasses.replace(self, forms=forms)

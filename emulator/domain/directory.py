@@ -28,6 +28,7 @@ from emulator.domain.scenario import (
     Organization,
     Scenario,
 )
+from emulator.domain.wallet import Wallet
 
 _GENERATIONS = itertools.count(1)  # the base scenario is generation 0
 
@@ -54,6 +55,8 @@ class Draft:
         self.model_groups: DraftMap[str, ModelGroup] = DraftMap(scenario.model_groups)
         self.rules: DraftMap[int, BillingRule] = DraftMap(scenario.rules)
         self.flows: DraftMap[int, FlowConfig] = DraftMap(scenario.flows)
+        self.wallets: DraftMap[tuple[int, int], Wallet] = DraftMap(scenario.wallets)
+        self.idempotency: DraftMap[tuple[int, str], tuple[Any, ...]] = DraftMap(scenario.idempotency)
         self.serials: dict[str, int] = dict(scenario.serials)
 
     @property
@@ -68,6 +71,7 @@ class Draft:
             departments=self.departments.published(), members=self.members.published(),
             api_keys=self.api_keys.published(), model_groups=self.model_groups.published(),
             rules=self.rules.published(), flows=self.flows.published(), serials=dict(self.serials),
+            wallets=self.wallets.published(), idempotency=self.idempotency.published(),
             generation=next(_GENERATIONS), _names=b._names, _contacts=b._contacts, _fakers=b._fakers)
 
     def scenario(self) -> Scenario:
@@ -106,11 +110,21 @@ class Draft:
             raise Refused(field, f"no API key has id {key_id} in your organization")
         return k
 
-    def model(self, model_id: Any, field: str = "id") -> Model:
+    def model(self, model_id: Any, field: str, org: int, changing: bool = False) -> Model:
+        """A live model the organisation sees (the fixture's catalogue, or one it created);
+        `changing`: one it may change (its own, or the catalogue when it is its owner)."""
         m = self.models.get(model_id) if isinstance(model_id, int) else None
-        if m is None or m.deleted_at is not None:
-            raise Refused(field, f"no model has id {model_id}")
+        if m is None or m.deleted_at is not None or m.organization_id not in (None, org):
+            raise Refused(field, f"no model has id {model_id} in your organization")
+        if changing and m.organization_id is None and org != self.catalogue_owner:
+            raise Refused(field, f"model {model_id} is of the shared catalogue, which only organization "
+                                 f"{self.catalogue_owner} changes", denied=True)
         return m
+
+    @property
+    def catalogue_owner(self) -> int:
+        """The organisation that changes the fixture's catalogue: its first [choice]."""
+        return self.base.catalogue_owner
 
     def group(self, org: int, group_id: Any, field: str = "groupId") -> ModelGroup:
         g = self.model_groups.get(group_id) if isinstance(group_id, str) else None

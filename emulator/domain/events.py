@@ -318,10 +318,13 @@ class EventBook:
                             for i, spec in events))
         self._next_id = next_id
 
-    def rebind(self, scenario: Scenario) -> None:
+    def rebind(self, scenario: Scenario, check: bool = True) -> None:
         """The directory changed: the events in force resolved again against it (an event on a
-        department or member covers its keys as they are now), the bounds kept for new models."""
+        department or member covers its keys as they are now), the bounds kept for new models;
+        not `check`: the events are about to be replaced (`load`), against it."""
         self.scenario = scenario
+        if not check:
+            return
         if self.events:
             self._replace(tuple(check_event(e.spec, e.id, scenario, self.window) for e in self.events))
         elif self.room is not None:

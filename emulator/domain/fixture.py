@@ -88,6 +88,14 @@ def _role(code: str) -> str:
     return code
 
 
+class BalanceSpec(_Spec):
+    """A wallet the fixture enables: its unit, opening balance (None: from the seed) and when."""
+
+    balanceType: Literal["amount", "tokens"] = "amount"
+    initialBalance: Annotated[str, Field(min_length=1, max_length=40)] | int | float | None = None  # 元 or tokens
+    enabledAt: Annotated[str, Field(max_length=40)]  # ISO 8601 with an offset
+
+
 class MemberSpec(_Spec):
     id: Id
     name: Name | None = None
@@ -95,6 +103,7 @@ class MemberSpec(_Spec):
     phone: Annotated[str, Field(pattern=r"^[0-9+\- ]{5,20}$")] | None = None  # default: made from the seed
     role: Annotated[str, AfterValidator(_role)] = "member"  # in its department
     authorization: AuthorizationSpec | None = None  # None: the department's (authConfig inherit)
+    balance: BalanceSpec | None = None  # None: its wallet starts disabled
 
 
 class ApiKeySpec(_Spec):
@@ -116,6 +125,7 @@ class DepartmentSpec(_Spec):
     authorization: AuthorizationSpec | None = None  # None: every model
     members: list[MemberSpec] = []
     apiKeys: list[ApiKeySpec] = []
+    balance: BalanceSpec | None = None  # None: its wallet starts disabled
 
 
 class ModelGroupSpec(_Spec):

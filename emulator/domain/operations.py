@@ -17,6 +17,7 @@ from typing import Any
 from emulator.domain import ops_catalogue as cat
 from emulator.domain import ops_directory as dirs
 from emulator.domain import ops_keys as keys
+from emulator.domain import ops_money as money
 from emulator.domain.directory import Draft, Refused
 from emulator.domain.scenario import Scenario
 
@@ -60,6 +61,16 @@ OPERATIONS: dict[str, Operation] = {
     "save_flow_config": Operation(cat.save_flow_config),
     "create_billing_rule": Operation(cat.create_billing_rule),
     "update_billing_rule": Operation(cat.update_billing_rule),
+    # money: a department's own wallet is the organisation's to fund; its members' are its own
+    "configure_client_balance": Operation(money.configure_balance),
+    "configure_member_balance": Operation(money.configure_balance, whole_org=False),
+    "balance_transaction": Operation(money.balance_transaction),
+    "member_balance_transaction": Operation(money.balance_transaction, whole_org=False),
+    "transfer_to_member": Operation(money.transfer_to_member, whole_org=False),
+    "create_subscription": Operation(money.create_subscription),
+    "create_member_subscription": Operation(money.create_subscription, whole_org=False),
+    "stop_subscription": Operation(money.stop_subscription),
+    "stop_member_subscription": Operation(money.stop_subscription, whole_org=False),
 }
 
 

@@ -61,7 +61,8 @@ def _model_of(d: Draft, a: Args, at: int) -> Model:
                  max_output_length=_length(a, "maxOutputLength", default_out),
                  description=a.get("description") or "", tags=a.get("tags") or "", life=Life.from_(at),
                  created_at=at, modified_at=at, in_out=a.get("inOut") or "", extensions=a.get("extensions") or "",
-                 base_url=a.get("baseUrl") or "", api_key_preview=a.get("apiKeyPreview") or "", custom=True)
+                 base_url=a.get("baseUrl") or "", api_key_preview=a.get("apiKeyPreview") or "", custom=True,
+                 organization_id=a["org"])
 
 
 def create_model(d: Draft, a: Args, at: int) -> int:
@@ -84,7 +85,7 @@ def batch_create_model(d: Draft, a: Args, at: int) -> dict[str, Any]:
     shared = {k: a.get(k) for k in ("symbol", "baseUrl", "apiKeyPreview")}
     for item in items:
         try:
-            model = _model_of(d, {**item, **shared}, at)
+            model = _model_of(d, {**item, **shared, "org": a["org"]}, at)
         except Refused as exc:
             failures.append({"errorMsg": f"{exc.field}: {exc.reason}", "modelId": item["modelId"],
                              "name": item["name"]})
@@ -112,7 +113,7 @@ def update_model(d: Draft, a: Args, at: int) -> int:
     """Names, lengths, the provider fields and the status (1 enabled, 0 disabled: it accrues
     nothing while disabled); the model type only within its kind of usage (its history is
     figured by it)."""
-    m = d.model(a["id"])
+    m = d.model(a["id"], "id", a["org"], changing=True)
     changes: dict[str, Any] = {}
     if a.get("modelId") is not None and a["modelId"] != m.code:
         taken = _code_taken(d, a["modelId"], m.id)
@@ -144,7 +145,7 @@ def update_model(d: Draft, a: Args, at: int) -> int:
 
 
 def delete_model(d: Draft, a: Args, at: int) -> bool:
-    m = d.model(a["id"])
+    m = d.model(a["id"], "id", a["org"], changing=True)
     reason = _in_use(d, m.id)
     if reason:
         raise Refused("id", reason)
@@ -155,7 +156,7 @@ def delete_model(d: Draft, a: Args, at: int) -> bool:
 
 def save_flow_config(d: Draft, a: Args, at: int) -> int:
     """The model's RPM/TPM limits, one configuration per model (saved again: changed)."""
-    m = d.model(a["modelId"], "modelId")
+    m = d.model(a["modelId"], "modelId", a["org"], changing=True)
     old = d.flows.get(m.id)
     flow = FlowConfig(old.id if old else d.serial("flow_config"), m.id,
                       a["rpm"] if a.get("rpm") is not None else (old.rpm if old else 0),
@@ -187,7 +188,7 @@ def _price_at(d: Draft, m: Model, rules: list[BillingRule], t: int) -> Prices:
                 best is None or (r.effective_at, r.id) > (best.effective_at, best.id)):
             best = r
     if best is None:  # no rule of the API in force: the fixture's price, unless its rule became one
-        return m.prices if m.id in d.base.models and m.id not in d.rules else ()
+        return m.prices if not m.custom and m.id not in d.rules else ()
     return _checked(m, best.billing_type, json.loads(best.config))
 
 
@@ -223,13 +224,13 @@ def _times(a: Args, at: int, rule: BillingRule | None = None) -> tuple[int, int]
 
 
 def create_billing_rule(d: Draft, a: Args, at: int) -> int:
-    m = d.model(a["modelId"], "modelId")
+    m = d.model(a["modelId"], "modelId", a["org"], changing=True)
     billing_type = a.get("billingType") or BILLING_TYPES[m.type.name]
     if a.get("pricingConfig") is None:
         raise Refused("pricingConfig", "is required to create a billing rule")
     _checked(m, billing_type, a["pricingConfig"])
     effective, expire = _times(a, at)
-    rule_id = d.next_id("billing_rule", lambda: (*d.rules, *d.base.models))
+    rule_id = d.next_id("billing_rule", lambda: (*d.rules, *(i for i, m in d.models.items() if not m.custom)))
     versions = [r.version for r in _rules_of(d, m.id)] + ([1] if not m.custom else [])
     d.rules[rule_id] = BillingRule(rule_id, m.id, billing_type, json.dumps(a["pricingConfig"], sort_keys=True),
                                    effective, expire, a.get("version") or max(versions, default=0) + 1, 1, at, at)
@@ -240,14 +241,15 @@ def create_billing_rule(d: Draft, a: Args, at: int) -> int:
 def update_billing_rule(d: Draft, a: Args, at: int) -> int:
     """A rule's price, times, status or version; a fixture model's rule (its id the model's)
     becomes a rule of the API from now on, the fixture's price staying in force before."""
-    rule = d.rules.get(a["id"])
-    if rule is None:
-        m = d.base.models.get(a["id"])
-        if m is None or d.models[m.id].deleted_at is not None:
+    rule = d.rules.get(a["id"]) if isinstance(a["id"], int) else None
+    if rule is None:  # the fixture's rule of a fixture model (its id the model's)
+        m = d.models.get(a["id"]) if isinstance(a["id"], int) else None
+        if m is None or m.custom or m.deleted_at is not None:
             raise Refused("id", f"no billing rule has id {a['id']}")
-        m = d.models[m.id]
         rule = BillingRule(m.id, m.id, BILLING_TYPES[m.type.name], "", ALWAYS, NEVER, 1, 1, at, at)
-    m = d.model(rule.model_id, "id")
+    if not d.base.sees_model(d.models[rule.model_id], a["org"]):
+        raise Refused("id", f"no billing rule has id {a['id']} in your organization")
+    m = d.model(rule.model_id, "id", a["org"], changing=True)
     billing_type = a.get("billingType")
     if billing_type in (None, "configurable"):
         billing_type = rule.billing_type

@@ -13,10 +13,11 @@ from fractions import Fraction
 from typing import Any
 
 from emulator.domain.directory import Draft, Refused
-from emulator.domain.scenario import Authorization, Department, Member, ModelGroup
+from emulator.domain.scenario import MAX_DEPTH, Authorization, Department, Member, ModelGroup
 
 Args = dict[str, Any]
 BATCH = 50  # at most this many ids in a batch [sdk]
+MAX_DISCOUNTS = 10_000  # discount changes one department keeps [choice]
 
 
 def authorization(d: Draft, org: int, raw: Any, field: str) -> Authorization | None:
@@ -24,7 +25,7 @@ def authorization(d: Draft, org: int, raw: Any, field: str) -> Authorization | N
     if raw is None:
         return None
     for mid in raw["model_ids"]:
-        d.model(mid, field)
+        d.model(mid, field, org)
     for gid in raw["group_ids"]:
         d.group(org, gid, field)
     return Authorization(tuple(dict.fromkeys(raw["model_ids"])), tuple(dict.fromkeys(raw["group_ids"])))
@@ -46,11 +47,18 @@ def _discount(raw: Any) -> Fraction:
 def create_client(d: Draft, a: Args, at: int) -> int:
     org = a["org"]
     parent = d.department(org, a["parentId"], "parentId").id if a.get("parentId") is not None else None
+    level, node = 1, parent
+    while node is not None:  # at most MAX_DEPTH steps: no deeper department is ever made
+        level, node = level + 1, d.departments[node].parent_id
+    if level > MAX_DEPTH:
+        raise Refused("parentId", f"department {parent} is {level - 1} levels deep; departments nest at most "
+                                  f"{MAX_DEPTH} levels")
     dep_id = d.next_id("department", lambda: d.departments)
+    discount = _discount(a.get("discount"))
     d.departments[dep_id] = Department(
         dep_id, a["name"], parent, org, a.get("address") or "", a.get("contact") or "", a.get("remark") or "",
-        authorization(d, org, a.get("auth"), "allowedModelGroupConfig"), _discount(a.get("discount")),
-        created_at=at, modified_at=at)
+        authorization(d, org, a.get("auth"), "allowedModelGroupConfig"), discount,
+        ((at, discount, a.get("remark") or ""),) if "discount" in a else (), created_at=at, modified_at=at)
     o = d.organizations[org]
     d.organizations[org] = dataclasses.replace(o, department_ids=(*o.department_ids, dep_id))
     return dep_id
@@ -61,8 +69,12 @@ def update_client(d: Draft, a: Args, at: int) -> int:
     changes: dict[str, Any] = {k: a[k] for k in ("name", "address", "contact", "remark", "status") if k in a}
     if "auth" in a:
         changes["authorization"] = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
-    if "discount" in a:
+    if "discount" in a and _discount(a["discount"]) != dep.discount:  # the discount logs list each change
+        if len(dep.discounts) >= MAX_DISCOUNTS:
+            raise Refused("discount", f"department {dep.id} has changed its discount {MAX_DISCOUNTS} times, "
+                                      "the emulator's bound")
         changes["discount"] = _discount(a["discount"])
+        changes["discounts"] = (*dep.discounts, (at, changes["discount"], a.get("remark") or ""))
     d.departments[dep.id] = dataclasses.replace(dep, **changes, modified_at=at)
     return dep.id
 
@@ -220,7 +232,7 @@ def _group_name(d: Draft, org: int, name: str, but: str | None = None) -> None:
 def create_model_group(d: Draft, a: Args, at: int) -> str:
     org = a["org"]
     _group_name(d, org, a["name"])
-    models = tuple(dict.fromkeys(d.model(m, "modelList").id for m in a["modelList"]))
+    models = tuple(dict.fromkeys(d.model(m, "modelList", org).id for m in a["modelList"]))
     gid = "mg_" + hashlib.blake2b(b"%d|%d" % (d.seed, d.serial("model_group")), digest_size=6,
                                   person=b"model-group").hexdigest()
     d.model_groups[gid] = ModelGroup(gid, a["name"], "manual", models, org, created_at=at, modified_at=at)
@@ -234,7 +246,7 @@ def update_model_group(d: Draft, a: Args, at: int) -> bool:
     if g.type == "system":
         raise Refused("groupId", f"{g.id} is a system group: it cannot be changed")
     _group_name(d, a["org"], a["name"], g.id)
-    models = tuple(dict.fromkeys(d.model(m, "modelList").id for m in a["modelList"]))
+    models = tuple(dict.fromkeys(d.model(m, "modelList", a["org"]).id for m in a["modelList"]))
     d.model_groups[g.id] = dataclasses.replace(g, name=a["name"], model_ids=models, modified_at=at)
     return True
 

@@ -24,6 +24,7 @@ from emulator.domain.clock import parse_instant
 from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
 from emulator.domain.life import ALWAYS, NEVER, Life
 from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
+from emulator.domain.wallet import Wallet, fixture_wallets
 from emulator.validation import FieldError, JsonNumber
 
 MINOR_PER_YUAN = 10_000  # amounts are kept in 0.0001 元
@@ -84,6 +85,7 @@ class Model:
     base_url: str = ""
     api_key_preview: str = ""  # the provider key, masked: the key itself is never kept
     custom: bool = False  # created through the API
+    organization_id: int | None = None  # the organisation that created it; None: the fixture's catalogue
 
     def public(self) -> dict[str, Any]:
         return {
@@ -136,6 +138,7 @@ class Department:
     remark: str = ""
     authorization: Authorization | None = None  # None: every model
     discount: Fraction = Fraction(1)
+    discounts: tuple[tuple[int, Fraction, str], ...] = ()  # (when, discount, remark) of each change
     status: int = 1
     created_at: int | None = None
     modified_at: int | None = None
@@ -204,6 +207,8 @@ class Scenario:
     rules: Mapping[int, BillingRule] = field(default_factory=dict)  # set through the API
     flows: Mapping[int, FlowConfig] = field(default_factory=dict)  # by model
     serials: Mapping[str, int] = field(default_factory=dict)  # how many of a kind writes have made
+    wallets: Mapping[tuple[int, int], Wallet] = field(default_factory=dict)  # (department, member or 0)
+    idempotency: Mapping[tuple[int, str], tuple[Any, ...]] = field(default_factory=dict)  # (org, key): what it did
     generation: int = 0  # which published directory this is: never reused in a process (cache keys)
     _names: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, repr=False)
     _contacts: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
@@ -260,6 +265,17 @@ class Scenario:
     def children_of(self, department_id: int) -> tuple[Department, ...]:
         return self._index[2].get(department_id, ())
 
+    def keys_of_wallets(self) -> dict[int, tuple[ApiKey, ...]]:
+        """Every key of each department, the deleted ones too (their past is charged)."""
+        return self._all_keys
+
+    @functools.cached_property
+    def _all_keys(self) -> dict[int, tuple[ApiKey, ...]]:
+        out: dict[int, list[ApiKey]] = {}
+        for k in self.api_keys.values():
+            out.setdefault(k.department_id, []).append(k)
+        return {d: tuple(ks) for d, ks in out.items()}
+
     @functools.cached_property
     def selections(self) -> dict[Any, Any]:
         """Key selections already made of this directory (`emulator.domain.query.select_keys`)."""
@@ -284,6 +300,21 @@ class Scenario:
                 children.setdefault(d.parent_id, []).append(d)
         return ({i: tuple(v) for i, v in keys.items()}, {i: tuple(v) for i, v in members.items()},
                 {i: tuple(v) for i, v in children.items()})
+
+    @property
+    def catalogue_owner(self) -> int:
+        """The organisation whose administrators change the fixture's catalogue (its models'
+        names, status, flow control and prices): the fixture's first [choice]. The others use it."""
+        return self.spec.organizations[0].id
+
+    def sees_model(self, model: Model, org: int) -> bool:
+        """Whether an organisation sees a model: the fixture's catalogue, or one it created."""
+        return model.organization_id is None or model.organization_id == org
+
+    @functools.cached_property
+    def created_models(self) -> bool:
+        """Whether any organisation created a model (else every one sees the whole catalogue)."""
+        return any(m.organization_id is not None for m in self.models.values())
 
     def models_allowed(self, auth: Authorization | None) -> tuple[int, ...]:
         """The model ids an authorization allows, in catalogue order (None: every model)."""
@@ -419,7 +450,8 @@ class _Builder:
                 raise self.fail(f"API key {key.id} belongs to member {key.member_id} of another department")
         groups = self.model_groups(orgs, models)
         self.check_authorizations(deps, members, groups, models)
-        return Scenario(models, orgs, deps, members, keys, groups, self.spec, digest, self.seed, self.where)
+        return Scenario(models, orgs, deps, members, keys, groups, self.spec, digest, self.seed, self.where,
+                        wallets=fixture_wallets(self.spec, self.seed, self.fail))
 
     def model_groups(self, orgs: dict[int, Organization], models: dict[int, Model]) -> dict[str, ModelGroup]:
         groups: dict[str, ModelGroup] = {}

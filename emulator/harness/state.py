@@ -29,7 +29,7 @@ from emulator.settings import Settings
 from emulator.store.sqlite import Identity, Snapshot, Store, Writer
 
 T = TypeVar("T")
-OnOperations = Callable[[list[tuple[int, str, dict[str, Any], int]], bool], None]
+OnOperations = Callable[[list[tuple[int, str, dict[str, Any], int]], bool, bool], None]
 SHARED_ENV = "AICONTENT_EMULATOR_SHARED_STATE"  # set by the CLI for its workers: the parent owns the state
 TEMPORARY_ENV = "AICONTENT_EMULATOR_TEMPORARY_STATE"  # ... and it is a temporary one (no --state)
 
@@ -89,12 +89,15 @@ class WorldState:
             self.forms = self.started_forms.replaced(**part.forms)
         if "clock" in touched:
             self.clock.load(part.clock)
+        reload = "events" in touched and any(c.component == "events" and c.kind != "add" for c in changes)
         if "operations" in touched and self.on_operations is not None:
             whole = any(c.component == "operations" and c.kind == "reset" for c in changes)
             after = 0 if whole else min(c.ref or 0 for c in changes if c.component == "operations") - 1
-            self.on_operations(self.store.operations_after(after), whole)
+            # the events in force are resolved again against the new directory, unless they are
+            # replaced next (those of before may name what the new directory does not have)
+            self.on_operations(self.store.operations_after(after), whole, not reload)
         if "events" in touched:
-            if any(c.component == "events" and c.kind != "add" for c in changes):
+            if reload:
                 self.events.load(self.store.snapshot().events, part.next_event_id)
             else:
                 self.events.apply(part.events)
@@ -106,7 +109,7 @@ class WorldState:
         self.forms = self.started_forms.replaced(**snap.forms)
         self.clock.load(snap.clock)
         if self.on_operations is not None:
-            self.on_operations(snap.operations, True)
+            self.on_operations(snap.operations, True, False)  # the events are loaded next, against it
         self.events.load(snap.events, snap.next_event_id)
         self.faults.load(snap.faults, snap.next_fault_id)
         self.loaded = snap.version

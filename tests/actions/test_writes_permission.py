@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
+from chargeback_helpers import get, ok
 from kit import WRITE_SAMPLES, sdk_call, write_sample
 from writes_helpers import CHAT, D0, DENIED, HOUR, TIERS, amount, fresh, made, refuse, started, write
 
@@ -172,21 +173,37 @@ def test_other_org_admin_writes_its_own_organisation(emu: Emulator) -> None:
            status="disabled")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a model organisation 10001 created can be changed and deleted by "
-                                       "another organisation's admin (the catalogue's writes know no organisation)")
 def test_other_org_admin_cannot_touch_a_model_10001_created(emu: Emulator) -> None:
     model = made(emu.client("admin"), "CreateModel", **CHAT)["id"]
     other = emu.client("other-org-admin")
     for name, fields in (("UpdateModel", {"name": "hijacked"}), ("DeleteModel", {})):
         refuse(emu, other, name, model, field="id", says="in your organization", **fields)
+    refuse(emu, other, "CreateBillingRule", field="modelId", says="in your organization", modelId=model,
+           pricingConfig=TIERS)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: another organisation's admin changes model 1's price, and organisation "
-                                       "10001's amounts move with it")
+def test_a_model_10001_created_is_not_seen_by_another_organisation(emu: Emulator) -> None:
+    model = made(emu.client("admin"), "CreateModel", **CHAT)["id"]
+    assert get(emu, "QueryModel", model).status_code == 200
+    r = get(emu, "QueryModel", model, account="other-org-admin")
+    assert r.status_code == 400 and r.json()["Code"] == "InvalidParameter", r.text
+    listed = ok(get(emu, "QueryModelList", account="other-org-admin", pageSize=100))["data"]["list"]
+    mine = ok(get(emu, "QueryModelList", pageSize=100))["data"]["list"]
+    assert model in [m["id"] for m in mine] and model not in [m["id"] for m in listed]
+    assert len(listed) == len(mine) - 1
+
+
 def test_another_organisations_price_change_leaves_10001s_amounts(emu: Emulator) -> None:
+    """The fixture's catalogue is shared; only its owner (the fixture's first organisation)
+    changes it, so another organisation's change is refused and 10001's amounts stay."""
     emu.clock.set("2026-03-10T16:00:00+08:00")
     mine = amount(emu, D0 + 12 * HOUR, D0 + 16 * HOUR)
     emu.clock.set("2026-03-10T12:20:00+08:00")
-    write(emu.client("other-org-admin"), "UpdateBillingRule", 1, pricingConfig=TIERS)
+    other = emu.client("other-org-admin")
+    for name, path, fields in (("UpdateBillingRule", (1,), {"pricingConfig": TIERS}),
+                               ("CreateBillingRule", (), {"modelId": 1, "pricingConfig": TIERS}),
+                               ("UpdateModel", (1,), {"name": "hijacked"}), ("DeleteModel", (1,), {}),
+                               ("SaveFlowConfig", (), {"modelId": 1, "rpm": 1})):
+        refuse(emu, other, name, *path, http=403, code=DENIED, says="only organization 10001 changes", **fields)
     emu.clock.set("2026-03-10T16:00:00+08:00")
     assert amount(emu, D0 + 12 * HOUR, D0 + 16 * HOUR) == mine
