@@ -63,7 +63,8 @@ def _targets(by: dict[str, dict[str, Load]], startup: dict[str, float], memory: 
         ("control-API / dashboard modules loaded by API requests", float(len(modules)), 0.0, "max"),
     ]
     for name in ("breakdown, 30 days daily, a page of 500 rows", "API key list", "write: disable and enable an API key",
-                 "write: create an API key"):
+                 "write: create an API key", "balance: a department's",
+                 "balance logs: hourly debits since March 2026, page 100 of 20"):
         if name in by:
             checks.append((f"{name} ≥ 0.5 × baseline (ratio)", ratio(name), 0.5, "min"))
     after = "1-day hourly page, after the writes"
@@ -80,7 +81,7 @@ def _targets(by: dict[str, dict[str, Load]], startup: dict[str, float], memory: 
 
 
 def report(results: list[tuple[str, dict[str, Load]]], startup: dict[str, float], memory: float,
-           generation: dict[str, float], modules: list[str], args: argparse.Namespace) -> str:
+           generation: dict[str, float], modules: list[str], args: argparse.Namespace, profile: str = "") -> str:
     by = dict(results)
     prev = f" and the previous version ({args.previous})" if args.previous else ""
     lines = [
@@ -116,5 +117,5 @@ def report(results: list[tuple[str, dict[str, Load]]], startup: dict[str, float]
               + " (hourly: all 24 hours of the day).", "",
               "Start-up, medians: " + ", ".join(f"{k.replace('_', ' ')} {v:.3f} s" for k, v in startup.items())
               + f". Control-API or dashboard modules that API requests loaded: {', '.join(modules) or 'none'}.",
-              "", NOTES, ""]
+              "", profile, "", NOTES, ""]
     return "\n".join(lines)

@@ -74,6 +74,8 @@ ACTION_NOT_FOUND = _spec(
 THROTTLING = _spec(400, "Throttling.User", "Request was denied due to user flow control.", "gateway")
 NOT_IMPLEMENTED = _spec(  # [choice]: an action of the SDK the emulator does not answer yet
     501, "NotImplemented", "This action is not emulated yet.", "gateway")
+TOO_MANY_CHANGES = _spec(  # [choice]: the emulator's own bound on what it keeps
+    400, "QuotaExceeded.Changes", "The emulator keeps no more writes; reset it or import a smaller state.", "gateway")
 
 CATALOGUE: dict[str, ErrorSpec] = {
     s.code: s
@@ -81,6 +83,7 @@ CATALOGUE: dict[str, ErrorSpec] = {
         UNKNOWN_ERROR, PERMISSION_DENIED, ORG_NOT_EXIST, MISSING_PARAMETER, INVALID_PARAMETER,
         INCOMPLETE_SIGNATURE, SIGNATURE_MISMATCH, ACCESS_KEY_NOT_FOUND, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT,
         NONCE_USED, INVALID_ACTION, INVALID_VERSION, ACTION_NOT_FOUND, THROTTLING, NOT_IMPLEMENTED,
+        TOO_MANY_CHANGES,
     )
 }
 

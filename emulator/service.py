@@ -37,7 +37,7 @@ from emulator.domain.directory import Draft, Refused
 from emulator.domain.events import EventBook
 from emulator.domain.figures import Figures, Room
 from emulator.domain.ledger import Ledgers
-from emulator.domain.operations import OPERATIONS, apply, replay
+from emulator.domain.operations import MAX_OPERATIONS, OPERATIONS, apply, replay
 from emulator.domain.query import DataState
 from emulator.domain.scenario import Scenario, ScenarioError, load_scenario
 from emulator.domain.timeline import DAY
@@ -159,6 +159,9 @@ class Service:
         installs the draft it checked). Gives the operation's result and the world it made."""
         def txn(writer: Any) -> tuple[Any, Draft]:
             at = self.clock.now()
+            held = self.scenario.serials.get("operations", 0)
+            if held >= MAX_OPERATIONS:  # what is kept is bounded: a state document holds as many
+                raise errors.rejected(errors.TOO_MANY_CHANGES, f"the world holds {held} writes, the most it keeps")
             draft = Draft(self.scenario)
             result = apply(draft, name, args, at)
             writer.add_operation(name, args, at)

@@ -158,7 +158,8 @@ WRITE_SAMPLES: dict[str, tuple[list[str], dict[str, Any]]] = {
     "StopMemberSubscription": (["2", "1001"], {"balanceType": "monthly"}),
 }
 # Writes that need another one first (a subscription to stop).
-PREPARED: dict[str, str] = {"StopSubscription": "CreateSubscription", "StopMemberSubscription": "CreateMemberSubscription"}
+PREPARED: dict[str, str] = {"StopSubscription": "CreateSubscription",
+                             "StopMemberSubscription": "CreateMemberSubscription"}
 # Deletes of what a write makes first: (the write, the field of its answer that is the new id).
 MADE_FIRST: dict[str, tuple[str, str]] = {
     "DeleteClient": ("CreateClient", "id"), "DeleteUser": ("CreateUser", "userId"),

@@ -82,7 +82,7 @@ def _log_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int],
     if ledger is None:
         return [], lambda i: {}
     wanted, entries = call.args.get("changeType"), ledger.entries
-    chosen = [i for i in range(len(entries) - 1, -1, -1) if wanted is None or entries[i].kind == wanted]
+    chosen = ledger.chosen(("logs", wanted), lambda e: wanted is None or e.kind == wanted)
     base = ledger.wallet.id * 10**8 + 1
     return chosen, lambda i: _log(entries[i], base + i, key)
 
@@ -117,9 +117,8 @@ def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int]
         return [], lambda n: {}
     args, seed, entries = call.args, call.world.scenario.seed, ledger.entries
     pool, way, kind = args.get("balanceType"), args.get("direction"), args.get("orderType")
-    chosen = [n for n in range(len(entries) - 1, -1, -1)
-              if (e := entries[n]).order is not None and pool in (None, e.pool)
-              and way in (None, "in" if e.change > 0 else "out") and kind in (None, e.order)]
+    chosen = ledger.chosen(("orders", pool, way, kind), lambda e: e.order is not None and pool in (None, e.pool)
+                           and way in (None, "in" if e.change > 0 else "out") and kind in (None, e.order))
 
     def render(n: int) -> dict[str, Any]:
         e = entries[n]

@@ -17,7 +17,8 @@ expires (`monthly_expire`), then each active subscription recharges its pool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.domain.aggregate import AMOUNT, LANES, UNION, Aggregator, Kept
@@ -60,6 +61,16 @@ class Entry:
 class Ledger:
     wallet: Wallet
     entries: tuple[Entry, ...]  # oldest first
+    memo: dict[Any, list[int]] = field(default_factory=dict, compare=False, repr=False)  # chosen rows, by filter
+
+    def chosen(self, wanted: Any, keep: Callable[[Entry], bool]) -> list[int]:
+        """The indices of the entries `keep` keeps, newest first; remembered by `wanted`, the
+        filter it stands for (so that paging through a year of entries is not a scan a page)."""
+        found = self.memo.get(wanted)
+        if found is None:
+            entries = self.entries
+            found = self.memo[wanted] = [i for i in range(len(entries) - 1, -1, -1) if keep(entries[i])]
+        return found
 
     @property
     def pools(self) -> tuple[int, int]:

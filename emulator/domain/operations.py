@@ -21,7 +21,8 @@ from emulator.domain import ops_money as money
 from emulator.domain.directory import Draft, Refused
 from emulator.domain.scenario import Scenario
 
-__all__ = ["OPERATIONS", "Operation", "Refused", "apply", "replay"]
+__all__ = ["MAX_OPERATIONS", "OPERATIONS", "Operation", "Refused", "apply", "replay"]
+MAX_OPERATIONS = 100_000  # writes the world keeps (then they are refused), as a state document holds [choice]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def apply(draft: Draft, name: str, args: dict[str, Any], at: int) -> Any:
     if op.whole_org and args.get("scope") is not None:
         raise Refused("scope", "a department-scoped account may change only its departments' members and API "
                                "keys", denied=True)
-    return op.run(draft, args, at)
+    result = op.run(draft, args, at)
+    draft.serials["operations"] = draft.serials.get("operations", 0) + 1  # how many the world holds
+    return result
 
 
 def replay(base: Scenario, operations: Iterable[tuple[str, dict[str, Any], int]]) -> Scenario:

@@ -85,15 +85,21 @@ def _pool(a: Args) -> str:
     return pool
 
 
-def _idempotent(d: Draft, a: Args) -> Done | None:
-    """What an earlier write of the organisation with the same idempotency key did, if any."""
+def _idempotent(d: Draft, a: Args, kind: str) -> Done | None:
+    """What an earlier write of the organisation with the same idempotency key did, if any: a
+    write of the same `kind` (a key once used for a subscription cannot name a transaction)."""
     ikey = a.get("idempotencyKey")
     if not ikey:
         return None
     if len(ikey) > 32:
         raise Refused("idempotencyKey", f"has at most 32 characters, got {len(ikey)}")
     earlier = d.idempotency.get((a["org"], ikey))
-    return Done(*earlier) if earlier is not None else None
+    if earlier is None:
+        return None
+    done = Done(earlier[0], tuple(earlier[1]), earlier[2])
+    if done.kind != kind:
+        raise Refused("idempotencyKey", f"was used by a {done.kind} write already; use another key")
+    return done
 
 
 def _remember(d: Draft, a: Args, done: Done) -> Done:
@@ -136,7 +142,7 @@ def balance_transaction(d: Draft, a: Args, at: int) -> Done:
     """A recharge (in) or a manual deduction (out) of one pool; a member's `transfer` comes from
     its department's same pool. Idempotent by `idempotencyKey` [sdk]."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a)
+    earlier = _idempotent(d, a, "movement")
     if earlier is not None:
         return earlier
     kind = a.get("type") or "recharge"
@@ -160,7 +166,7 @@ def transfer_to_member(d: Draft, a: Args, at: int) -> Done:
     """Move an amount from the department's pool to the member's same pool: one movement out
     of one, one in the other, with the same amount. Idempotent by `idempotencyKey` [sdk]."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a)
+    earlier = _idempotent(d, a, "movement")
     if earlier is not None:
         return earlier
     member = enabled(d, key)
@@ -183,7 +189,7 @@ def create_subscription(d: Draft, a: Args, at: int) -> Done:
     """A monthly recharge of one pool, from `effectiveTime` (today's 00:00 at the earliest, the
     next 1st's at the latest [sdk]); one active a pool. Idempotent by `idempotencyKey`."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a)
+    earlier = _idempotent(d, a, "subscription")
     if earlier is not None:
         return earlier
     w = enabled(d, key)

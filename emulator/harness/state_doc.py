@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from emulator.domain.clock import MAX_INSTANT, MAX_LAG_MINUTES, ClockState, parse_instant
 from emulator.domain.events import MAX_EVENTS, EventBook
+from emulator.domain.operations import MAX_OPERATIONS
 from emulator.harness.faults import MAX_RULES, check_rule
 from emulator.store.sqlite import FORMAT
 from emulator.validation import FieldError, validate
@@ -68,7 +69,7 @@ class StateDoc(BaseModel):
     nextEventId: Annotated[int, Field(ge=1, le=2**62)] = 1
     faultRules: Annotated[list[FaultDoc], Field(max_length=MAX_RULES)] = []
     nextFaultRuleId: Annotated[int, Field(ge=1, le=2**62)] = 1
-    operations: Annotated[list[OperationDoc], Field(max_length=100_000)] = []
+    operations: Annotated[list[OperationDoc], Field(max_length=MAX_OPERATIONS)] = []
 
 
 def export(state: WorldState) -> dict[str, Any]:

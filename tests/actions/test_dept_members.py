@@ -93,12 +93,19 @@ def test_keyword_is_part_of_a_name_login_name_or_phone(aicontent_emulator: Emula
     assert ids(emu, 2, keyword="no such member") == []
 
 
-def test_balances_are_not_emulated_yet(aicontent_emulator: Emulator) -> None:
-    r = get(aicontent_emulator, NAME, 2, includeBalance="true")
-    assert_error(r, 501, "NotImplemented", "includeBalance", gateway=True)
-    assert ids(aicontent_emulator, 2, includeBalance="false") == [1001, 1002, 1003]
-    err = refused(aicontent_emulator.client("admin"), NAME, 2, includeBalance=True)
-    assert (err.code, err.status_code) == ("NotImplemented", 501)
+def test_balances_are_the_members_wallets(aicontent_emulator: Emulator) -> None:
+    """includeBalance: each member's pools as GetMemberBalance has them (1001's wallet is the
+    fixture's; the others have none: 0); without it, no balance fields."""
+    aicontent_emulator.clock.set("2026-03-10T12:20:00+08:00")
+    rows = ok(get(aicontent_emulator, NAME, 2, includeBalance="true"))["data"]["list"]
+    assert [r["id"] for r in rows] == [1001, 1002, 1003]
+    for r in rows:
+        wallet = ok(get(aicontent_emulator, "GetMemberBalance", 2, r["id"]))["data"]
+        assert r["permanentBalance"] + r["monthlyBalance"] == wallet["balance"]
+        assert wallet["enableBalance"] is (r["id"] == 1001)
+    assert rows[0]["permanentBalance"] > 0 and rows[1]["permanentBalance"] == rows[1]["monthlyBalance"] == 0
+    plain = ok(get(aicontent_emulator, NAME, 2, includeBalance="false"))["data"]["list"]
+    assert all("permanentBalance" not in r and "monthlyBalance" not in r for r in plain)
 
 
 CASES = [

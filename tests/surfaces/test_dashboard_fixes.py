@@ -20,7 +20,7 @@ from helpers import API, MARCH_1
 from emulator.server import Emulator
 
 WIDTH, HEIGHT = 1400, 900
-LONG = "/api/v1/modelRouter/open/clients/99999999999/members/888888888/balance/orders/export"
+LONG = "/api/v1/modelRouter/open/conversations/888888888"  # an action not emulated yet: 501
 DAY = {"modelId": "1", "startTime": str(MARCH_1), "endTime": str(MARCH_1 + 86400)}
 
 
