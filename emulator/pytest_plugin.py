@@ -46,10 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from emulator.settings import FORMS
+
     config.addinivalue_line(
         "markers", f"{MARKER}(*settings, combine=False): run the test once under each form of each named "
-                   "setting of aicontent-emulator (product_errors, values_encoding, empty_buckets, client_list; "
-                   "all when none is named); combine=True runs every combination")
+                   f"setting of aicontent-emulator ({', '.join(FORMS)}; all when none is named); combine=True "
+                   "runs every combination")
     config.addinivalue_line(
         "markers", f"{STATE_MARKER}(doc_or_path): start the test from a saved state document of "
                    "aicontent-emulator (a dict, or the path of a JSON file from GET /_emulator/state)")

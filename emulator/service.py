@@ -32,6 +32,7 @@ from emulator.auth.accounts import AccountBook, load_accounts
 from emulator.auth.authenticate import authenticate, claimed_access_key
 from emulator.auth.permission import check_action, organization_of, scope_bytes, visible_departments
 from emulator.auth.policy import RequestContext
+from emulator.domain import throttle
 from emulator.domain.aggregate import Aggregator
 from emulator.domain.directory import Draft, Refused
 from emulator.domain.events import EventBook
@@ -112,6 +113,7 @@ class Service:
         self._world = World(self.scenario, self.figures, self.aggregate, self.tokens, Forms.of(settings),
                             settings.hourly_max_days, self._write, Ledgers(self.aggregate))
         self._events: EventBook | None = None
+        self._throttle_memo: dict[tuple[object, ...], tuple[World, World]] = {}
         try:
             self.state = WorldState(settings, Identity(settings.seed, self.scenario.digest.hex()), self._event_book,
                                     owner=owner, on_operations=self._on_operations)
@@ -298,7 +300,9 @@ class Service:
             if action.method != "GET" else None
         if action.answer is None:
             raise errors.not_implemented(action.name)
-        world = self.world
+        world, state = self.world, self.data_state()
+        if world.forms.exhaustion == "throttle" and world.scenario.wallets:
+            world = self._throttled(world, state)
         org = organization_of(account, world.scenario)
         if action.ram_action is not None:
             check_action(account, action.ram_action, RequestContext(req.client_ip, req.secure, now))
@@ -309,11 +313,24 @@ class Service:
             offset = world.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
         else:
             offset = (paging.page - 1) * (paging.size or 0)
-        call = Call(action, args, request_id, account, org, found.keys, found.visible, self.data_state(), paging,
+        call = Call(action, args, request_id, account, org, found.keys, found.visible, state, paging,
                     offset, fingerprint, world, found.entities, body)
         if heavy(call):  # answered in a thread, so the event loop (health, other requests) is never held long
             return await asyncio.get_running_loop().run_in_executor(self._answers(), action.answer, call)
         return action.answer(call)
+
+    def _throttled(self, world: World, state: DataState) -> World:
+        """The world whose directory stops the keys of wallets that ran out (exhaustion=throttle),
+        made once for each directory, closed hour and usage events (the last few kept)."""
+        key = throttle.memo_key(world.scenario, state)
+        found = self._throttle_memo.get(key)
+        if found is None or found[0] is not world:
+            stopped = throttle.throttled(world.ledgers, world.scenario, state)
+            found = (world, dataclasses.replace(world, scenario=stopped))
+            self._throttle_memo[key] = found
+            while len(self._throttle_memo) > 16:
+                del self._throttle_memo[next(iter(self._throttle_memo))]
+        return found[1]
 
     def _answers(self) -> ThreadPoolExecutor:
         if self._pool is None:

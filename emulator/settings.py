@@ -28,6 +28,7 @@ FORMS: dict[str, tuple[str, ...]] = {
     "values_encoding": ("single", "double"),
     "empty_buckets": ("zero", "omit"),
     "client_list": ("leaves", "all"),
+    "exhaustion": ("negative", "throttle"),
 }
 
 
@@ -63,6 +64,8 @@ class Settings:
     empty_buckets: str = _setting("zero", "form of buckets without usage: zero (rows of zeros) or omit")
     client_list: str = _setting("leaves", "form of QueryClientList: leaves (departments without sub-departments) "
                                           "or all")
+    exhaustion: str = _setting("negative", "form of a wallet that runs out: negative (usage goes on, the balance "
+                                           "goes below 0) or throttle (its keys stop until it is recharged)")
     clock_skew_minutes: int = _setting(15, "signature date window, either way of the wall clock", flag=False)
     nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
     host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)

@@ -105,7 +105,8 @@ def dept_members(call: Call) -> bytes:
         members.append(_member_dto(call, m, dep, bool(args.get("includeAuthorization"))))
     if args.get("includeBalance"):  # each member's wallet in this department, as GetMemberBalance has it
         for row in members:
-            ledger = call.world.ledgers.of(scenario, (dep.id, row["id"]), call.state)
+            ledger = call.world.ledgers.of(scenario, (dep.id, row["id"]), call.state,
+                                           call.world.forms.exhaustion == "throttle")
             pools = ledger.pools if ledger is not None else (0, 0)
             row["permanentBalance"], row["monthlyBalance"] = figure(pools[0]), figure(pools[1])
     return legacy_page(call, members)

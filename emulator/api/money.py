@@ -37,7 +37,7 @@ def wallet_of(call: Call) -> WalletKey:
 
 
 def ledger_of(call: Call, key: WalletKey) -> Ledger | None:
-    return call.world.ledgers.of(call.world.scenario, key, call.state)
+    return call.world.ledgers.of(call.world.scenario, key, call.state, call.world.forms.exhaustion == "throttle")
 
 
 def balance_dto(key: WalletKey, ledger: Ledger | None, balance: int | None = None) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def _answer(call: Call, world: World, key: WalletKey, serial: int = 0) -> bytes:
     if w is not None:
         last = w.movements[serial - 1].at if serial else w.modified_at or w.enabled_at
         state = state._replace(now=max(state.now, last))
-    ledger = world.ledgers.of(world.scenario, key, state)
+    ledger = world.ledgers.of(world.scenario, key, state, world.forms.exhaustion == "throttle")
     at = ledger.after_movement(serial) if ledger is not None and serial else None
     return reply.of(call.request_id, balance_dto(key, ledger, at))
 

@@ -31,6 +31,7 @@ class Forms(Mapping[str, str]):
     values_encoding: str
     empty_buckets: str
     client_list: str
+    exhaustion: str
 
     @classmethod
     def of(cls, settings: Settings) -> Forms:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.domain.aggregate import AMOUNT, LANES, UNION, Aggregator, Kept
-from emulator.domain.life import hour_ceil
+from emulator.domain.life import NEVER, hour_ceil
 from emulator.domain.query import DataState
 from emulator.domain.scenario import ApiKey, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
@@ -61,6 +61,7 @@ class Entry:
 class Ledger:
     wallet: Wallet
     entries: tuple[Entry, ...]  # oldest first
+    throttled: tuple[tuple[int, int], ...] = ()  # exhaustion=throttle: hours [from, to) its keys accrue nothing
     memo: dict[Any, list[int]] = field(default_factory=dict, compare=False, repr=False)  # chosen rows, by filter
 
     def chosen(self, wanted: Any, keep: Callable[[Entry], bool]) -> list[int]:
@@ -185,14 +186,20 @@ def _scheduled(w: Wallet, now: int) -> list[tuple[int, int, str, str, int, str, 
 
 
 def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
-          scheduled: list[tuple[Any, ...]]) -> Ledger:
+          scheduled: list[tuple[Any, ...]], throttle: bool = False) -> Ledger:
+    """The ledger; `throttle` (the exhaustion form): once the balance is 0 or less, the wallet's
+    keys accrue nothing from the next whole hour until a credit takes it above 0 again (from the
+    whole hour after the credit), so the hours in between have no debit."""
     items: list[tuple[Any, ...]] = [(t, 0, None, None, -v, "", 0, "") for t, v in debits(ledgers, scenario, w, state)]
     items += scheduled
     items.sort(key=lambda e: (e[0], e[1], e[6]))
     permanent = monthly = 0
     entries: list[Entry] = []
+    stops: list[list[int]] = []  # [from, to) of each stop; the last one's to is NEVER while it lasts
     for at, _, order, pool, change, remark, serial, operator in items:
         before = (permanent, monthly)
+        if throttle and order is None and stops and stops[-1][0] <= at - HOUR < stops[-1][1]:
+            continue  # a stopped hour: its keys accrued nothing
         if order is None:  # a debit: the monthly pool first
             taken = min(-change, max(monthly, 0))
             monthly -= taken
@@ -207,7 +214,15 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
         else:
             permanent += change
         entries.append(Entry(at, order, pool, change, before, (permanent, monthly), remark, serial, operator))
-    return Ledger(w, tuple(entries))
+        if throttle:
+            running = bool(stops) and stops[-1][1] == NEVER
+            if not running and permanent + monthly <= 0:
+                stops.append([hour_ceil(at), NEVER])
+            elif running and permanent + monthly > 0:
+                stops[-1][1] = max(hour_ceil(at), stops[-1][0])
+                if stops[-1][1] == stops[-1][0]:
+                    stops.pop()
+    return Ledger(w, tuple(entries), tuple((a, b) for a, b in stops))
 
 
 class Ledgers:
@@ -231,16 +246,16 @@ class Ledgers:
                 self.days.put(cache, found)
         return found
 
-    def of(self, scenario: Scenario, key: WalletKey, state: DataState) -> Ledger | None:
+    def of(self, scenario: Scenario, key: WalletKey, state: DataState, throttle: bool = False) -> Ledger | None:
         """The wallet's ledger; None when the wallet is not enabled (or not yet, at now)."""
         w = scenario.wallets.get(key)
         if w is None or w.enabled_at > state.now:
             return None
         scheduled = _scheduled(w, state.now)
-        cache = (scenario.generation, key, state.cutoff // HOUR, len(scheduled), state.events)
+        cache = (scenario.generation, key, state.cutoff // HOUR, len(scheduled), state.events, throttle)
         found = self.kept.get(cache)
         if found is None:
-            found = build(self, scenario, w, state, scheduled)
+            found = build(self, scenario, w, state, scheduled, throttle)
             self.kept.put(cache, found)
         return found  # type: ignore[no-any-return]
 

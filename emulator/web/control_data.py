@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from emulator import errors
 from emulator.domain.clock import MAX_INSTANT, MAX_LAG_MINUTES
@@ -26,14 +26,11 @@ def _form(name: str) -> Any:
     return Field(None, description=f"One of {', '.join(FORMS[name])}.", json_schema_extra={"enum": list(FORMS[name])})
 
 
-class FormsPatch(BaseModel):
-    """The forms to switch (`PATCH /_emulator/config`); any other setting is refused by name."""
-
-    model_config = STRICT
-    product_errors: str | None = _form("product_errors")
-    values_encoding: str | None = _form("values_encoding")
-    empty_buckets: str | None = _form("empty_buckets")
-    client_list: str | None = _form("client_list")
+# The forms to switch (`PATCH /_emulator/config`), one field a form of FORMS; any other setting
+# is refused by name.
+FormsPatch: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "FormsPatch", __config__=STRICT, __doc__="The forms to switch; any other setting is refused by name.",
+    **{name: (str | None, _form(name)) for name in FORMS})
 
 
 class ClockSpec(BaseModel):

@@ -106,7 +106,9 @@ export async function loadSettings() {
 }
 
 export function initSettings() {
-  for (const [name, forms] of Object.entries(state.config.forms)) $(`#c-${name}`).replaceChildren(...forms.map((f) => h("option", {}, f)));
+  // one select a form, as the emulator lists them (GET /_emulator/config)
+  $("#c-forms").replaceChildren(...Object.entries(state.config.forms).map(([name, forms]) =>
+    h("label", {}, `${name} `, h("select", { id: `c-${name}` }, ...forms.map((f) => h("option", {}, f))))));
   showForms(state.config, true);
   const msg = (node, fn) => async (ev) => {
     ev.preventDefault();
