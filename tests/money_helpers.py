@@ -9,9 +9,10 @@ takes monthly first) are ListDeptMembers' and GetDeptBalanceSummary's."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from chargeback_helpers import get, minor, ok
+from chargeback_helpers import get, ok
 from helpers import ts
 
 from emulator.server import Emulator
@@ -21,6 +22,14 @@ MARCH = ts(2026, 3, 1)  # the fixture's wallets are enabled then
 APRIL, MAY = ts(2026, 4, 1), ts(2026, 5, 1)
 FIXTURE_MEMBERS = {2: {1001: MARCH}}  # member wallets of the fixture: first hour charged to each
 DEPT_MEMBERS = {2: (1001, 1002, 1003), 3: (1004, 1005), 4: (1006,)}
+
+
+def minor(value: float) -> int:
+    """A JSON number → integer 0.0001 of its unit, exactly (from its shortest repr, as written:
+    1000000046778.3259 times 10000 in binary floats is off by one)."""
+    scaled = Decimal(repr(value)) * 10_000
+    assert scaled == scaled.to_integral_value(), value
+    return int(scaled)
 
 
 def hour_ceil(t: int) -> int:

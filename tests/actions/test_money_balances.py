@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from alibabacloud_aicontent20240611 import models
-from chargeback_helpers import body, get, invalid, minor, ok
+from chargeback_helpers import body, get, invalid, ok
 from money_helpers import (
     HOUR,
     MARCH,
@@ -22,6 +22,7 @@ from money_helpers import (
     debited,
     logs,
     member_pools,
+    minor,
     orders,
     summary,
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from alibabacloud_aicontent20240611 import models
-from chargeback_helpers import body, get, invalid, minor, ok
+from chargeback_helpers import body, get, invalid, ok
 from kit import WRITE_SAMPLES
 from money_helpers import (
     HOUR,
@@ -20,6 +20,7 @@ from money_helpers import (
     check_wallet,
     cost,
     logs,
+    minor,
     orders,
     utc_instant,
 )
