@@ -189,3 +189,14 @@ def test_a_read_of_an_unknown_wallet(emu: Emulator) -> None:
     for name, path, field in (("GetClientBalance", (99,), "id"), ("GetMemberBalance", (2, 99999), "id"),
                               ("GetMemberBalance", (99, 1001), "clientId"), ("GetClientBalanceLogs", (11,), "id")):
         invalid(get(emu, name, *path), field)
+
+
+def test_a_member_of_two_departments_has_a_wallet_in_each(emu: Emulator) -> None:
+    c = emu.client("admin")
+    write(c, "SetUserRoles", 1001, departmentRoles=[{"clientId": 2, "roleCode": "dept_admin"}, {"clientId": 3}])
+    made(c, "ConfigureMemberBalance", 3, 1001, enableBalance=True, balanceType="tokens", initialBalance=5.0)
+    assert member_pools(emu, 3)[1001] == (50_000, 0) and member_pools(emu, 2)[1001] == check_wallet(emu, 2, 1001)[1]
+    emu.clock.set("2026-03-10T15:00:00+08:00")
+    assert [r["changeType"] for r in logs(emu, 3, 1001)] == ["recharge"]  # its keys are all in department 2
+    check_debits(emu, 2, 1001, MARCH, D0 + 15 * HOUR)
+    check_debits(emu, 3, None, MARCH, D0 + 15 * HOUR, {}, "total_tokens")

@@ -22,6 +22,7 @@ from money_helpers import (
     logs,
     minor,
     orders,
+    overview,
     utc_instant,
 )
 from writes_helpers import CHAT, D0, fresh, made, started, utc, write
@@ -118,6 +119,18 @@ def test_a_spike_moves_the_members_debit_of_its_hour(emu: Emulator) -> None:
     emu.clock.set("2026-03-10T13:00:00+08:00")
     assert start - balance_of(emu, 2, 1001) == cost(emu, 2, 1001, NOON, NOON + HOUR)
     check_wallet(emu, 2, 1001)
+
+
+def test_an_exact_event_moves_the_debit_by_exactly_its_difference(emu: Emulator) -> None:
+    hour = D0 + 9 * HOUR
+    before = usage(logs(emu, 2))[hour + HOUR]
+    was = overview(emu, hour, hour + HOUR, clientId=2, apiKeyId=5104)
+    emu.usage_events.add(startTime=hour, endTime=hour + HOUR, apiKeyId=5104, modelId=1,
+                         set={"total_calls": 3, "input_tokens": 1000, "output_tokens": 10, "total_amount": 12.3456})
+    now = overview(emu, hour, hour + HOUR, clientId=2, apiKeyId=5104)
+    rows, _ = check_wallet(emu, 2)
+    assert now != was and usage(rows)[hour + HOUR] == before + was - now
+    check_debits(emu, 2, None, MARCH, NOON, rows=rows)
 
 
 def test_writes_to_the_figures_keep_debits_equal_to_cost(emu: Emulator) -> None:
