@@ -53,6 +53,7 @@ from emulator.validation import FieldError
 from emulator.wire import WireRequest
 
 __all__ = ["Forms", "Reply", "Service", "new_request_id"]
+Finish = Callable[[Scenario, Any, int], dict[str, Any]]
 
 UNEXPECTED_KEPT = 20  # tracebacks of our own bugs kept for the pytest plugin (the newest)
 log = logging.getLogger("emulator")
@@ -155,17 +156,25 @@ class Service:
         if self._events is not None:
             self._events.rebind(scenario, check=rebind)
 
-    def _write(self, name: str, args: dict[str, Any]) -> tuple[Any, World]:
+    def _write(self, name: str, args: dict[str, Any], finish: Finish | None = None) -> tuple[Any, World]:
         """One named operation at the data clock's now: checked on a draft of the latest
         directory (Refused: nothing is stored), stored, then applied by every worker (this one
-        installs the draft it checked). Gives the operation's result and the world it made."""
+        installs the draft it checked). Gives the operation's result and the world it made.
+        `finish(directory, result, at)`: what the operation should also keep, figured from the
+        directory it made (a money write's answer): then it is made again with those arguments."""
         def txn(writer: Any) -> tuple[Any, Draft]:
+            nonlocal args
             at = self.clock.now()
             held = self.scenario.serials.get("operations", 0)
             if held >= MAX_OPERATIONS:  # what is kept is bounded: a state document holds as many
                 raise errors.rejected(errors.TOO_MANY_CHANGES, f"the world holds {held} writes, the most it keeps")
             draft = Draft(self.scenario)
             result = apply(draft, name, args, at)
+            extra = finish(draft.publish(), result, at) if finish is not None else None
+            if extra:
+                args = {**args, **extra}
+                draft = Draft(self.scenario)
+                result = apply(draft, name, args, at)
             writer.add_operation(name, args, at)
             return result, draft
         result, _ = self.state.commit(txn, applied=lambda done: self._install(done[1].publish()))

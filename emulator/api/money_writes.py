@@ -13,32 +13,47 @@ from emulator.api.call import Call
 from emulator.api.money import balance_dto, subscription_dto
 from emulator.api.world import World
 from emulator.api.writes import body_args, perform
+from emulator.domain.ledger import Ledger
+from emulator.domain.ops_money import Done
+from emulator.domain.scenario import Scenario
 from emulator.domain.wallet import WalletKey
 
 
-def _perform(call: Call, name: str) -> tuple[Any, World]:
+def _perform(call: Call, name: str, finish: Any = None) -> tuple[Any, World]:
     path = ("clientId", "id") if "clientId" in call.args else ("id",)
     args = body_args(call, *path)
     args["operator"] = call.account.access_key_id  # who moved it: the orders' operatorId
-    return perform(call, name, args)
+    return perform(call, name, args, finish)
 
 
-def _answer(call: Call, world: World, key: WalletKey, serial: int = 0) -> bytes:
-    """The wallet's ClientBalanceDTO: as right after movement `serial` when given. The ledger is
-    read at the write's own time (the data clock may have ticked since the request began)."""
+def _ledger(call: Call, scenario: Scenario, key: WalletKey, at: int) -> Ledger | None:
+    """The wallet's ledger at the write's own time (the data clock may have ticked since the
+    request began)."""
+    state = call.state._replace(now=max(call.state.now, at))
+    return call.world.ledgers.of(scenario, key, state, call.world.forms.exhaustion == "throttle")
+
+
+def _answered(call: Call) -> Any:
+    """What a movement keeps besides: the balance right after it, which its write answers and
+    a repeat of its idempotency key answers again, whatever the ledger holds by then [sdk]."""
+    def finish(scenario: Scenario, done: Done, at: int) -> dict[str, Any]:
+        if done.kind != "movement" or done.answer is not None:
+            return {}
+        ledger = _ledger(call, scenario, done.key, at)
+        return {"answer": ledger.after_movement(done.ref)} if ledger is not None else {}
+    return finish
+
+
+def _answer(call: Call, world: World, key: WalletKey, balance: int | None = None) -> bytes:
+    """The wallet's ClientBalanceDTO: its balance now, or `balance` when given."""
     w = world.scenario.wallets.get(key)
-    state = call.state
-    if w is not None:
-        last = w.movements[serial - 1].at if serial else w.modified_at or w.enabled_at
-        state = state._replace(now=max(state.now, last))
-    ledger = world.ledgers.of(world.scenario, key, state, world.forms.exhaustion == "throttle")
-    at = ledger.after_movement(serial) if ledger is not None and serial else None
-    return reply.of(call.request_id, balance_dto(key, ledger, at))
+    ledger = _ledger(call, world.scenario, key, w.modified_at or w.enabled_at if w is not None else 0)
+    return reply.of(call.request_id, balance_dto(key, ledger, balance))
 
 
 def _balance(call: Call, name: str) -> bytes:
-    done, world = _perform(call, name)
-    return _answer(call, world, done.key, done.ref if done.kind == "movement" else 0)
+    done, world = _perform(call, name, _answered(call))
+    return _answer(call, world, done.key, done.answer)
 
 
 def _subscription(call: Call, name: str) -> bytes:

@@ -70,8 +70,9 @@ class World:
     forms: Forms
     hourly_max_days: int  # spans up to this many days are answered hourly (model-detail's rule)
     # A named operation of the directory (`emulator.domain.operations`) at the data clock's now:
-    # its result and the world after it; raises Refused having changed nothing.
-    write: Callable[[str, dict[str, Any]], tuple[Any, World]]
+    # its result and the world after it; raises Refused having changed nothing. A third argument,
+    # finish(directory, result, at), gives what the operation should keep besides (`Service._write`).
+    write: Callable[..., tuple[Any, World]]
     ledgers: Ledgers  # the wallets' ledgers, kept for the directory and data state they are of
 
     def with_forms(self, forms: Forms) -> World:

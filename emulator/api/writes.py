@@ -45,10 +45,10 @@ def auth_of(body: Any) -> dict[str, Any] | None:
     return body.allowedModels  # type: ignore[no-any-return]
 
 
-def perform(call: Call, name: str, args: dict[str, Any]) -> tuple[Any, World]:
+def perform(call: Call, name: str, args: dict[str, Any], finish: Any = None) -> tuple[Any, World]:
     """Run the operation; a refusal is the API's error naming the field (the world unchanged)."""
     try:
-        return call.world.write(name, args)
+        return call.world.write(name, args, finish) if finish is not None else call.world.write(name, args)
     except Refused as exc:
         if exc.denied:
             raise errors.rejected(errors.PERMISSION_DENIED, f"{exc.field}: {exc.reason}") from None

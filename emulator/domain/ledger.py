@@ -170,17 +170,24 @@ def day_debits(agg: Aggregator, models: Once, keys: Once, unit: str, a: int, b: 
     return tuple((a + (i + 1) * HOUR, value * scale) for i, value in enumerate(flat[lane::LANES]) if value)
 
 
-def _scheduled(w: Wallet, now: int) -> list[tuple[int, int, str, str, int, str, int, str]]:
+def _scheduled(w: Wallet, now: int) -> list[tuple[Any, ...]]:
     """Movements, month starts and subscription recharges up to now, as sortable tuples
     (at, rank, order, pool, change, remark, serial, operator)."""
-    out = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator) for m in w.movements if m.at <= now]
+    out: list[tuple[Any, ...]] = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator)
+                                  for m in w.movements if m.at <= now]
     for t in month_starts(w.enabled_at, now):
         out.append((t, 1, "monthly_expire", "monthly", 0, "monthly balance expired", 0, ""))
     for s in w.subscriptions:
-        end = min(now, s.stopped_at - 1) if s.stopped_at is not None else now
-        if s.valid_from > end:
+        if s.valid_from > now or (s.stopped_at is not None and s.valid_from > s.stopped_at):
             continue
-        for t in [s.valid_from, *month_starts(s.valid_from, end)]:
+        # the first recharge: at its start (made with the write, in its place among the wallet's
+        # writes when it starts at once), kept by a stop at that instant; then every 1st before the stop
+        first = (s.valid_from, 3, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", s.after + 0.5, "") \
+            if s.valid_from == s.created_at else \
+            (s.valid_from, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "")
+        out.append(first)
+        end = min(now, s.stopped_at - 1) if s.stopped_at is not None else now
+        for t in month_starts(s.valid_from, end):
             out.append((t, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, ""))
     return out
 
@@ -213,7 +220,8 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
             monthly += change
         else:
             permanent += change
-        entries.append(Entry(at, order, pool, change, before, (permanent, monthly), remark, serial, operator))
+        entries.append(Entry(at, order, pool, change, before, (permanent, monthly), remark,
+                             serial if isinstance(serial, int) else 0, operator))  # a subscription's: none
         if throttle:
             running = bool(stops) and stops[-1][1] == NEVER
             if not running and permanent + monthly <= 0:

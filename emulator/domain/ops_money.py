@@ -30,6 +30,7 @@ class Done(NamedTuple):
     kind: str
     key: WalletKey
     ref: int
+    answer: int | None = None  # the balance the first write answered (minor units), kept for its repeats
 
 
 
@@ -96,13 +97,16 @@ def _idempotent(d: Draft, a: Args, kind: str) -> Done | None:
     earlier = d.idempotency.get((a["org"], ikey))
     if earlier is None:
         return None
-    done = Done(earlier[0], tuple(earlier[1]), earlier[2])
+    done = Done(earlier[0], tuple(earlier[1]), *earlier[2:])
     if done.kind != kind:
         raise Refused("idempotencyKey", f"was used by a {done.kind} write already; use another key")
     return done
 
 
 def _remember(d: Draft, a: Args, done: Done) -> Done:
+    """Keep what the write did under its idempotency key, with the balance it answered (`answer`,
+    given by the API once it has figured it: `emulator.api.money_writes`)."""
+    done = done._replace(answer=a.get("answer"))
     if a.get("idempotencyKey"):
         d.idempotency[(a["org"], a["idempotencyKey"])] = tuple(done)
     return done
@@ -207,7 +211,8 @@ def create_subscription(d: Draft, a: Args, at: int) -> Done:
                                        "Asia/Shanghai")
     if w.subscription(pool) is not None:
         raise Refused("balanceType", f"the {pool} pool has an active subscription already; stop it first")
-    sub = Subscription(d.next_id("subscription", lambda: ()), pool, amount, max(start, at), at, updated_at=at)
+    sub = Subscription(d.next_id("subscription", lambda: ()), pool, amount, max(start, at), at, updated_at=at,
+                       after=len(w.movements))
     d.wallets[key] = dataclasses.replace(w, subscriptions=(*w.subscriptions, sub), modified_at=at)
     return _remember(d, a, Done("subscription", key, sub.id))
 

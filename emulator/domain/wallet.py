@@ -52,6 +52,7 @@ class Subscription:
     created_at: int
     stopped_at: int | None = None
     updated_at: int | None = None
+    after: int = 0  # the wallet's movements made before it (its first recharge comes after those)
 
 
 @dataclass(frozen=True)

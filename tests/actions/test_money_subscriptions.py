@@ -165,8 +165,6 @@ def test_stopping_ends_the_recharges(emu: Emulator) -> None:
         check_wallet(emu, *path)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: StopSubscription at the instant the subscription was created removes "
-                                       "its first recharge, already made and answered (balance falls back)")
 def test_a_stop_at_the_instant_of_creation_keeps_the_first_recharge(emu: Emulator) -> None:
     c = emu.client("admin")
     start = balance_of(emu, 3)
@@ -176,9 +174,6 @@ def test_a_stop_at_the_instant_of_creation_keeps_the_first_recharge(emu: Emulato
     assert balance_of(emu, 3) == start + 10_000_000
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a subscription made after a write at the same instant is ordered before "
-                                       "it: the write's log row changes id and balances, its idempotent repeat "
-                                       "answers another balance")
 def test_a_subscription_is_ordered_after_the_writes_before_it(emu: Emulator) -> None:
     c = emu.client("admin")
     first = made(c, "CreateBalanceTransaction", 2, amount=5.0, type="deduct", idempotencyKey="d1")
