@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from emulator import errors, render
 from emulator.api import bodies, parsing
+from emulator.api.answers import Answers
 from emulator.api.call import Call
 from emulator.api.resolve import Resolution, resolve
 from emulator.api.spec import VERSION, Action, Limits
@@ -115,6 +116,7 @@ class Service:
                             settings.hourly_max_days, self._write, Ledgers(self.aggregate))
         self._events: EventBook | None = None
         self._throttle_memo: dict[tuple[object, ...], tuple[World, World]] = {}
+        self.answers = Answers()  # reads' bodies, kept for their repeats (emulator.api.answers)
         try:
             self.state = WorldState(settings, Identity(settings.seed, self.scenario.digest.hex()), self._event_book,
                                     owner=owner, on_operations=self._on_operations)
@@ -209,6 +211,9 @@ class Service:
                     apply(draft, name, args, at)
                 except Refused as exc:
                     raise FieldError(f"operations.{i}.args.{exc.field}", exc.reason) from None
+                except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # written by hand
+                    raise FieldError(f"operations.{i}.args", f"cannot be applied: {type(exc).__name__} "
+                                                             f"{errors.echo(str(exc))}") from None
             scenario = draft.publish()
             return EventBook(scenario, self.events.window, room=lambda: Room(self.usage, scenario),
                              max_days=self.settings.max_span_days + 1)
@@ -322,11 +327,22 @@ class Service:
             offset = world.tokens.open(paging.next_token, fingerprint) if paging.next_token else 0
         else:
             offset = (paging.page - 1) * (paging.size or 0)
+        kept = (action.name, fingerprint, offset, paging.size, paging.page, paging.token_style,
+                world.scenario.generation, world.forms, state.cutoff, state.now, state.omit_empty, id(state.events)) \
+            if action.method == "GET" else None
+        if kept is not None:
+            again = self.answers.get(kept, state.events, request_id)
+            if again is not None:
+                return again
         call = Call(action, args, request_id, account, org, found.keys, found.visible, state, paging,
                     offset, fingerprint, world, found.entities, body)
         if heavy(call):  # answered in a thread, so the event loop (health, other requests) is never held long
-            return await asyncio.get_running_loop().run_in_executor(self._answers(), action.answer, call)
-        return action.answer(call)
+            answer = await asyncio.get_running_loop().run_in_executor(self._answers(), action.answer, call)
+        else:
+            answer = action.answer(call)
+        if kept is not None:
+            self.answers.put(kept, state.events, request_id, answer)
+        return answer
 
     def _throttled(self, world: World, state: DataState) -> World:
         """The world whose directory stops the keys of wallets that ran out (exhaustion=throttle),

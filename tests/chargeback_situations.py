@@ -89,7 +89,7 @@ def situations(draw: Any, max_hours: int = 72, max_days: int = 20, aligned: bool
     if draw(st.integers(0, 2)) == 0:
         s["clock"] = (draw(st.integers(start, start + span)), draw(st.sampled_from([0, 45, 180])))
     for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):
-        first = start // HOUR * HOUR + draw(st.integers(-1, span // HOUR)) * HOUR
+        first = max(DATA_FROM, start // HOUR * HOUR + draw(st.integers(-1, span // HOUR)) * HOUR)  # in the window
         event: dict[str, Any] = {"startTime": first, "endTime": first + draw(st.integers(1, 30)) * HOUR}
         if draw(st.integers(0, 3)) == 0:  # exact figures for one key and one model
             model = draw(st.sampled_from([1, 2, 7, 8, 12]))

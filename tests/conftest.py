@@ -4,7 +4,6 @@ a check that the suite leaves no process of its own running."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 import uuid
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import stop_group
 
 from emulator.server import Emulator
 
@@ -35,29 +35,6 @@ def cli_processes() -> Iterator[list[subprocess.Popen[str]]]:
     yield procs
     for p in procs:
         stop_group(p)
-
-
-def stop_group(p: subprocess.Popen[str]) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and _group_alive(p.pid):
-            p.poll()
-            time.sleep(0.05)
-        if not _group_alive(p.pid):
-            break
-    p.wait(5)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -267,3 +267,26 @@ def signed(emu: Emulator, query: dict[str, str] = QUERY, **kw: Any) -> dict[str,
 
 def code_of(r: httpx.Response) -> str:
     return str(error_of(r).get("Code"))
+
+
+def stop_group(p: subprocess.Popen[str]) -> None:
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _group_alive(p.pid):
+            p.poll()
+            time.sleep(0.05)
+        if not _group_alive(p.pid):
+            break
+    p.wait(5)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -45,8 +45,10 @@ def _answered(call: Call) -> Any:
 
 
 def _answer(call: Call, world: World, key: WalletKey, balance: int | None = None) -> bytes:
-    """The wallet's ClientBalanceDTO: its balance now, or `balance` when given."""
+    """The wallet's ClientBalanceDTO: its balance now, or `balance` when given (no ledger built)."""
     w = world.scenario.wallets.get(key)
+    if w is not None and balance is not None:
+        return reply.of(call.request_id, balance_dto(key, Ledger(w, ()), balance))
     ledger = _ledger(call, world.scenario, key, w.modified_at or w.enabled_at if w is not None else 0)
     return reply.of(call.request_id, balance_dto(key, ledger, balance))
 

@@ -79,7 +79,7 @@ ENTRIES: tuple[Action, ...] = (
                Param("authConfig", "choice", "inherit, custom or empty (every member).",
                      choices=("inherit", "custom", "")),
                Param("includeAuthorization", "bool", "Add the models each may use and their key count."),
-               Param("includeBalance", "bool", "Balances (not emulated yet: 501)."),
+               Param("includeBalance", "bool", "Add each member's permanentBalance and monthlyBalance."),
                Param("keyword", "text", "Part of the name, login name or phone.", high=128),
                Param("model", "model", "Only the members authorized for this model.", resolve="model"),
                PAGE_INDEX, PAGE_SIZE), default_size=20),

@@ -17,6 +17,8 @@ expires (`monthly_expire`), then each active subscription recharges its pool.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,7 +188,7 @@ def _scheduled(w: Wallet, now: int) -> list[tuple[Any, ...]]:
             if s.valid_from == s.created_at else \
             (s.valid_from, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "")
         out.append(first)
-        end = min(now, s.stopped_at - 1) if s.stopped_at is not None else now
+        end = min(now, s.stopped_at) if s.stopped_at is not None else now  # one at the stop's instant was made
         for t in month_starts(s.valid_from, end):
             out.append((t, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, ""))
     return out
@@ -233,6 +235,35 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
     return Ledger(w, tuple(entries), tuple((a, b) for a, b in stops))
 
 
+MAX_KEPT_ENTRIES = 200_000  # ledger entries kept in all (about 80 MB at most), the oldest ledgers dropped first
+
+
+class _Entries:
+    """Ledgers kept, bounded by their entries in all (a ledger's size is its wallet's history)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.size = budget, 0
+        self._items: OrderedDict[Any, Ledger] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Ledger | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Any, ledger: Ledger) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = ledger
+            self.size += len(ledger.entries) + 1
+            while self.size > self.budget and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped.entries) + 1
+
+
 class Ledgers:
     """Every wallet's ledger, kept (bounded) for what it is made from: the directory, the closed
     hours, the usage events and what was scheduled up to now. The debits of a whole day are kept
@@ -241,7 +272,7 @@ class Ledgers:
 
     def __init__(self, agg: Aggregator) -> None:
         self.agg = agg
-        self.kept = Kept(256)
+        self.kept = _Entries(MAX_KEPT_ENTRIES)
         self.days = Kept(4096)  # a year of days for each of eleven key sets
 
     def day(self, models: Once, keys: Once, unit: str, a: int, b: int, state: DataState) -> tuple[tuple[int, int], ...]:
@@ -265,7 +296,7 @@ class Ledgers:
         if found is None:
             found = build(self, scenario, w, state, scheduled, throttle)
             self.kept.put(cache, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 __all__ = ["POOLS", "Entry", "Ledger", "Ledgers", "build", "charged_keys", "debits"]

@@ -30,9 +30,10 @@ MAX_MODELS = 100  # models in one BatchCreateModel [choice]
 
 
 # -- models -----------------------------------------------------------------------------------------
-def _code_taken(d: Draft, code: str, but: int | None = None) -> str | None:
+def _code_taken(d: Draft, code: str, org: int, but: int | None = None) -> str | None:
+    """Whether a model the organisation sees has the code (another organisation's do not count)."""
     for m in d.models.values():
-        if m.deleted_at is None and m.id != but and m.code == code:
+        if m.deleted_at is None and m.id != but and m.code == code and m.organization_id in (None, org):
             return f"{code!r} is the code of model {m.id} already"
     return None
 
@@ -52,7 +53,7 @@ def _model_of(d: Draft, a: Args, at: int) -> Model:
     if wire not in KIND_OF_WIRE:
         raise Refused("modelType", f"must be one of {', '.join(KIND_OF_WIRE)}, got {str(wire)[:32]!r}")
     kind = KIND_OF_WIRE[wire]
-    taken = _code_taken(d, a["modelId"])
+    taken = _code_taken(d, a["modelId"], a["org"])
     if taken:
         raise Refused("modelId", taken)
     default_in, default_out = DEFAULT_LENGTHS[kind]
@@ -96,16 +97,22 @@ def batch_create_model(d: Draft, a: Args, at: int) -> dict[str, Any]:
     return {"created": created, "failures": failures}
 
 
-def _in_use(d: Draft, model_id: int) -> str | None:
+def _in_use(d: Draft, model_id: int, org: int) -> str | None:
+    """Why the model cannot go: a group or an authorization names it (another organisation's
+    only as such: its ids are not the caller's to see)."""
     for g in d.model_groups.values():
         if model_id in g.model_ids:
-            return f"model {model_id} is in model group {g.id}; take it out of the group first"
+            return f"model {model_id} is in model group {g.id}; take it out of the group first" \
+                if g.organization_id == org else f"a model group of another organization names model {model_id}"
     for dep in d.departments.values():
         if dep.deleted_at is None and dep.authorization is not None and model_id in dep.authorization.model_ids:
-            return f"department {dep.id} is authorized for model {model_id}; change its authorization first"
+            return f"department {dep.id} is authorized for model {model_id}; change its authorization first" \
+                if dep.organization_id == org else "a department of another organization is authorized for it"
     for m in d.members.values():
         if m.deleted_at is None and m.authorization is not None and model_id in m.authorization.model_ids:
-            return f"member {m.id} is authorized for model {model_id}; change its authorization first"
+            mine = d.departments[m.department_id].organization_id == org
+            return f"member {m.id} is authorized for model {model_id}; change its authorization first" \
+                if mine else "a member of another organization is authorized for it"
     return None
 
 
@@ -116,7 +123,7 @@ def update_model(d: Draft, a: Args, at: int) -> int:
     m = d.model(a["id"], "id", a["org"], changing=True)
     changes: dict[str, Any] = {}
     if a.get("modelId") is not None and a["modelId"] != m.code:
-        taken = _code_taken(d, a["modelId"], m.id)
+        taken = _code_taken(d, a["modelId"], a["org"], m.id)
         if taken:
             raise Refused("modelId", taken)
         changes["code"] = a["modelId"]
@@ -146,7 +153,7 @@ def update_model(d: Draft, a: Args, at: int) -> int:
 
 def delete_model(d: Draft, a: Args, at: int) -> bool:
     m = d.model(a["id"], "id", a["org"], changing=True)
-    reason = _in_use(d, m.id)
+    reason = _in_use(d, m.id, a["org"])
     if reason:
         raise Refused("id", reason)
     life = m.life if m.life is not None else Life(((ALWAYS, NEVER),))

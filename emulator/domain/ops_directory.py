@@ -172,15 +172,17 @@ def _direct_member(d: Draft, a: Args, member_id: Any, field: str) -> Member:
     return m
 
 
-def _custom(d: Draft, auth: Authorization | None) -> Authorization:
-    """A member's own authorization; none given (allowedModels ""): every model there is now."""
-    return auth if auth is not None else Authorization(tuple(m.id for m in d.models.values() if m.deleted_at is None))
+def _custom(d: Draft, auth: Authorization | None, org: int) -> Authorization:
+    """A member's own authorization; none given (allowedModels ""): every model the organisation
+    sees now (the shared catalogue and its own)."""
+    return auth if auth is not None else Authorization(tuple(
+        m.id for m in d.models.values() if m.deleted_at is None and m.organization_id in (None, org)))
 
 
 def set_member_authorization(d: Draft, a: Args, at: int) -> bool:
     m = _direct_member(d, a, a["id"], "id")
     auth = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
-    d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth))
+    d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth, a["org"]))
     return True
 
 
@@ -196,7 +198,7 @@ def batch_set_member_authorization(d: Draft, a: Args, at: int) -> bool:
     members = [_direct_member(d, a, i, "userIdList") for i in a["userIdList"]]
     auth = authorization(d, a["org"], a["auth"], "allowedModelGroupConfig")
     for m in members:
-        d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth))
+        d.members[m.id] = dataclasses.replace(m, authorization=_custom(d, auth, a["org"]))
     return True
 
 

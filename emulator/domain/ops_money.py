@@ -63,11 +63,13 @@ def wallet_key(d: Draft, a: Args) -> WalletKey:
     return (dep.id, 0)
 
 
-def enabled(d: Draft, key: WalletKey, field: str = "id") -> Wallet:
+def enabled(d: Draft, key: WalletKey, at: int, field: str = "id") -> Wallet:
     w = d.wallets.get(key)
+    what = f"member {key[1]}" if key[1] else f"department {key[0]}"
     if w is None:
-        what = f"member {key[1]}" if key[1] else f"department {key[0]}"
         raise Refused(field, f"the balance of {what} is not enabled; enable it first (Configure…Balance)")
+    if w.enabled_at > at:
+        raise Refused(field, f"the balance of {what} is enabled from {w.enabled_at} (Unix seconds), not yet")
     return w
 
 
@@ -86,9 +88,10 @@ def _pool(a: Args) -> str:
     return pool
 
 
-def _idempotent(d: Draft, a: Args, kind: str) -> Done | None:
+def _idempotent(d: Draft, a: Args, kind: str, key: WalletKey) -> Done | None:
     """What an earlier write of the organisation with the same idempotency key did, if any: a
-    write of the same `kind` (a key once used for a subscription cannot name a transaction)."""
+    write of the same `kind` to the same wallet (a key once used for a subscription, or for
+    another wallet, names nothing else: refused)."""
     ikey = a.get("idempotencyKey")
     if not ikey:
         return None
@@ -100,13 +103,18 @@ def _idempotent(d: Draft, a: Args, kind: str) -> Done | None:
     done = Done(earlier[0], tuple(earlier[1]), *earlier[2:])
     if done.kind != kind:
         raise Refused("idempotencyKey", f"was used by a {done.kind} write already; use another key")
+    if done.key != key:
+        raise Refused("idempotencyKey", "was used for another wallet already; use another key")
     return done
 
 
 def _remember(d: Draft, a: Args, done: Done) -> Done:
     """Keep what the write did under its idempotency key, with the balance it answered (`answer`,
     given by the API once it has figured it: `emulator.api.money_writes`)."""
-    done = done._replace(answer=a.get("answer"))
+    answer = a.get("answer")
+    if answer is not None and (not isinstance(answer, int) or isinstance(answer, bool)):
+        raise Refused("answer", "must be the balance the write answered, in 0.0001 units")
+    done = done._replace(answer=answer)
     if a.get("idempotencyKey"):
         d.idempotency[(a["org"], a["idempotencyKey"])] = tuple(done)
     return done
@@ -146,7 +154,7 @@ def balance_transaction(d: Draft, a: Args, at: int) -> Done:
     """A recharge (in) or a manual deduction (out) of one pool; a member's `transfer` comes from
     its department's same pool. Idempotent by `idempotencyKey` [sdk]."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a, "movement")
+    earlier = _idempotent(d, a, "movement", key)
     if earlier is not None:
         return earlier
     kind = a.get("type") or "recharge"
@@ -155,7 +163,7 @@ def balance_transaction(d: Draft, a: Args, at: int) -> Done:
         raise Refused("type", f"must be {', '.join(allowed)}, got {str(kind)[:32]!r}")
     if kind == "transfer":
         return transfer_to_member(d, a, at)
-    w = enabled(d, key)
+    w = enabled(d, key, at)
     pool = _pool(a)
     if a.get("amount") is None:
         raise Refused("amount", "is required")
@@ -170,11 +178,11 @@ def transfer_to_member(d: Draft, a: Args, at: int) -> Done:
     """Move an amount from the department's pool to the member's same pool: one movement out
     of one, one in the other, with the same amount. Idempotent by `idempotencyKey` [sdk]."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a, "movement")
+    earlier = _idempotent(d, a, "movement", key)
     if earlier is not None:
         return earlier
-    member = enabled(d, key)
-    dept = enabled(d, (key[0], 0), "clientId")
+    member = enabled(d, key, at)
+    dept = enabled(d, (key[0], 0), at, "clientId")
     if member.unit != dept.unit:
         raise Refused("id", f"the member's balance is in {member.unit}, the department's in {dept.unit}")
     pool = _pool(a)
@@ -193,10 +201,10 @@ def create_subscription(d: Draft, a: Args, at: int) -> Done:
     """A monthly recharge of one pool, from `effectiveTime` (today's 00:00 at the earliest, the
     next 1st's at the latest [sdk]); one active a pool. Idempotent by `idempotencyKey`."""
     key = wallet_key(d, a)
-    earlier = _idempotent(d, a, "subscription")
+    earlier = _idempotent(d, a, "subscription", key)
     if earlier is not None:
         return earlier
-    w = enabled(d, key)
+    w = enabled(d, key, at)
     pool = _pool(a)
     raw = a.get("subscriptionAmount", a.get("amount"))
     if raw is None:
@@ -220,7 +228,7 @@ def create_subscription(d: Draft, a: Args, at: int) -> Done:
 def stop_subscription(d: Draft, a: Args, at: int) -> Done:
     """Stop a pool's active subscription: no recharge from now on (those made stay)."""
     key = wallet_key(d, a)
-    w = enabled(d, key)
+    w = enabled(d, key, at)
     pool = _pool(a)
     sub = w.subscription(pool)
     if sub is None:

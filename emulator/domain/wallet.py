@@ -131,5 +131,5 @@ def fixture_wallets(spec: Any, seed: int, fail: Callable[[str], Exception]) -> d
             raise fail(f"the balance of {what}: {exc.reason}") from None
         opening = seeded_opening(seed, key) if b.initialBalance is None else _opening(b.initialBalance, what, fail)
         moves = (Movement(1, at, "permanent", opening, "recharge", "initial balance", ""),) if opening else ()
-        wallets[key] = Wallet(key, len(wallets) + 1, b.balanceType, at, moves)
+        wallets[key] = Wallet(key, len(wallets) + 1, b.balanceType, at, moves, created_at=at, modified_at=at)
     return wallets

@@ -15,8 +15,7 @@ import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get, ok
-from conftest import stop_group
-from helpers import start_cli
+from helpers import start_cli, stop_group
 from kit import action
 from money_helpers import (
     APRIL,

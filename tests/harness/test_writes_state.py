@@ -13,8 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from chargeback_helpers import body, get, ok
-from conftest import stop_group
-from helpers import start_cli
+from helpers import start_cli, stop_group
 from writes_helpers import (
     CHAT,
     D0,
