@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import stop_group
 
 from emulator.server import Emulator
 
@@ -33,6 +32,8 @@ def cli_processes() -> Iterator[list[subprocess.Popen[str]]]:
     stopped with their workers at the end: SIGTERM to the group, then SIGKILL."""
     procs: list[subprocess.Popen[str]] = []
     yield procs
+    from helpers import stop_group  # here, not at the top: pytester runs a copy of this file alone
+
     for p in procs:
         stop_group(p)
 
