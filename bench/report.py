@@ -11,30 +11,22 @@ from bench.measure import Load
 
 NOTES = """Notes on the figures (kept with the script, so each run's file carries them):
 - The 400 scenario's non-2xx count is expected: every one of its answers is a 400.
-- The previous version (`--previous`) is the emulator before the hardening, fidelity, data-clock
-  and billing-family work. Model-detail's pages keep about 0.93-0.95 of its throughput: the
-  issue's "model-detail's figures do not fall" is missed by that 5-7%. What every request now pays
-  for: the data clock's cutoff and the usage-event check (with no events and a span before the
-  clock nothing else changes in the figures), the action table's generic parsing and token
-  fingerprint, the reason beside each error, and the bounded journal entry. Measured in-process,
-  about 5 µs of a 55 µs request; what could be trimmed without losing those was.
-- The dashboard adds nothing to API requests: the module probe below shows that serving every
-  scenario's request loads no module of the control API or of the dashboard. CLI start-up grew
-  from about 0.14 s to 0.23 s because the fixture file is now checked against its declared shape
-  (pydantic) before the emulator listens.
-- The billing family shares work across requests: chunks of days summed over a key set and over
-  the models, a model's totals over the rows complete before the clock, and the trend's text for
-  a span wholly before the clock are kept in bounded caches. So the 7-day trend (a 45 KB body)
-  asked again costs the pipeline and a copy (ratio about 1.0). Asked for a new span each request
-  (`spans.lua`, 2000 different spans in turn) it is about 0.3 of the baseline: rendering 168
-  points of ten metrics (about 2,000 numbers) takes about 0.15 ms of the 0.2 ms it costs
-  in-process, and that target is missed there.
-- Caches of generated figures are memoized per key (64-day blocks, single days; bounded LRU), so
-  a repeated query measures the warm path. The first request for a new stretch of time pays for
-  generating it: the cold cost is measured below, per key and day. Resident memory after the load
-  includes those caches (about 90 MB after the new-span trend scenario filled them).
-- This machine's throughput varies by ±15% from one run to the next; the rounds alternate between
-  the sides so that each comparison is made under the same conditions."""
+- A read's answer is kept for its repeats (`emulator/api/answers.py`: bounded by count and bytes,
+  keyed by the action, the canonical query and scope, the page, the directory, the forms and the
+  data state), so a scenario that repeats one request measures the pipeline up to the lookup
+  (routing, headers, authentication, parsing, the scope) and a copy. The scenarios that change
+  what they ask each request (`a new span each request`, the writes, the signed requests with
+  their own nonces) measure the work itself.
+- The previous version (`--previous`) is the last one that landed: before the action table, the
+  store, the writes and money. It answers from a process of its own, one worker, like the others.
+- The balance scenarios read the built-in scenario's department 2, whose wallet is enabled from
+  2026-03-01; the bench's clock is the wall clock, so its ledger holds every hour since.
+- The profile and the scaling table are measured in-process (`python -m bench.profile`): the
+  ASGI app called directly, no client or sockets; µs are under cProfile (about twice the real
+  cost).
+- This machine's throughput varies by ±15% from one run to the next (and more from day to day);
+  the rounds alternate between the sides so that each comparison is made under the same
+  conditions."""
 
 
 
