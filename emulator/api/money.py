@@ -9,6 +9,7 @@ credits minus the hourly debits, and each debit is the figures' own amount for t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -83,8 +84,17 @@ def _log_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int],
         return [], lambda i: {}
     wanted, entries = call.args.get("changeType"), ledger.entries
     chosen = ledger.chosen(("logs", wanted), lambda e: wanted is None or e.kind == wanted)
-    base = ledger.wallet.id * 10**8 + 1
-    return chosen, lambda i: _log(entries[i], base + i, key)
+    seed = call.world.scenario.seed
+    return chosen, lambda i: _log(entries[i], row_id(seed, key, entries[i]), key)
+
+
+def row_id(seed: int, key: WalletKey, e: Entry) -> int:
+    """A log row's id: 63 bits from the seed, the wallet and what names the entry, so that it
+    stays when the ledger changes elsewhere (an event over an earlier hour)."""
+    kind, n = e.ident
+    digest = hashlib.blake2b(b"%d|%d|%d|%d|%d" % (seed, key[0], key[1], kind, n), digest_size=8,
+                             person=b"log-row").digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def _log(e: Entry, row_id: int, key: WalletKey) -> dict[str, Any]:
@@ -123,7 +133,8 @@ def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int]
     def render(n: int) -> dict[str, Any]:
         e = entries[n]
         i = POOLS.index(e.pool or "permanent")
-        tag = e.serial or 10**9 + n  # what no write made (an expiry, a subscription's) by its place
+        kind, n_ = e.ident
+        tag = kind * 10**15 + n_
         return {"amount": figure(abs(e.change)), "balanceAfter": figure(e.after[i]),
                 "balanceBefore": figure(e.before[i]), "balanceType": e.pool, "createTime": beijing(e.at),
                 "direction": "in" if e.change > 0 else "out", "modelCode": "", "operatorId": e.operator,

@@ -52,6 +52,17 @@ class Entry:
     remark: str = ""
     serial: int = 0  # the movement's serial (0: not a movement)
     operator: str = ""
+    subscription: int = 0  # a periodic recharge's subscription
+
+    @property
+    def ident(self) -> tuple[int, int]:
+        """What names the entry whatever else the ledger holds: its kind and its movement's
+        serial, or its hour (and subscription); log row ids and order ids derive from it."""
+        if self.serial:
+            return (2, self.serial)
+        hour = self.at // HOUR
+        return (1, hour) if self.order is None else (3, hour) if self.order == "monthly_expire" else \
+            (4, self.subscription * 10**7 + hour)
 
     @property
     def kind(self) -> str:
@@ -175,22 +186,22 @@ def day_debits(agg: Aggregator, models: Once, keys: Once, unit: str, a: int, b: 
 def _scheduled(w: Wallet, now: int) -> list[tuple[Any, ...]]:
     """Movements, month starts and subscription recharges up to now, as sortable tuples
     (at, rank, order, pool, change, remark, serial, operator)."""
-    out: list[tuple[Any, ...]] = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator)
+    out: list[tuple[Any, ...]] = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator, 0)
                                   for m in w.movements if m.at <= now]
     for t in month_starts(w.enabled_at, now):
-        out.append((t, 1, "monthly_expire", "monthly", 0, "monthly balance expired", 0, ""))
+        out.append((t, 1, "monthly_expire", "monthly", 0, "monthly balance expired", 0, "", 0))
     for s in w.subscriptions:
         if s.valid_from > now or (s.stopped_at is not None and s.valid_from > s.stopped_at):
             continue
         # the first recharge: at its start (made with the write, in its place among the wallet's
         # writes when it starts at once), kept by a stop at that instant; then every 1st before the stop
-        first = (s.valid_from, 3, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", s.after + 0.5, "") \
-            if s.valid_from == s.created_at else \
-            (s.valid_from, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "")
+        first = (s.valid_from, 3, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", s.after + 0.5, "",
+                 s.id) if s.valid_from == s.created_at else \
+            (s.valid_from, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "", s.id)
         out.append(first)
         end = min(now, s.stopped_at) if s.stopped_at is not None else now  # one at the stop's instant was made
         for t in month_starts(s.valid_from, end):
-            out.append((t, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, ""))
+            out.append((t, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "", s.id))
     return out
 
 
@@ -199,13 +210,14 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
     """The ledger; `throttle` (the exhaustion form): once the balance is 0 or less, the wallet's
     keys accrue nothing from the next whole hour until a credit takes it above 0 again (from the
     whole hour after the credit), so the hours in between have no debit."""
-    items: list[tuple[Any, ...]] = [(t, 0, None, None, -v, "", 0, "") for t, v in debits(ledgers, scenario, w, state)]
+    items: list[tuple[Any, ...]] = [(t, 0, None, None, -v, "", 0, "", 0)
+                                    for t, v in debits(ledgers, scenario, w, state)]
     items += scheduled
     items.sort(key=lambda e: (e[0], e[1], e[6]))
     permanent = monthly = 0
     entries: list[Entry] = []
     stops: list[list[int]] = []  # [from, to) of each stop; the last one's to is NEVER while it lasts
-    for at, _, order, pool, change, remark, serial, operator in items:
+    for at, _, order, pool, change, remark, serial, operator, subscription in items:
         before = (permanent, monthly)
         if throttle and order is None and stops and stops[-1][0] <= at - HOUR < stops[-1][1]:
             continue  # a stopped hour: its keys accrued nothing
@@ -223,7 +235,7 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
         else:
             permanent += change
         entries.append(Entry(at, order, pool, change, before, (permanent, monthly), remark,
-                             serial if isinstance(serial, int) else 0, operator))  # a subscription's: none
+                             serial if isinstance(serial, int) else 0, operator, subscription))  # (a float: none)
         if throttle:
             running = bool(stops) and stops[-1][1] == NEVER
             if not running and permanent + monthly <= 0:

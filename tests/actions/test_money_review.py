@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from money_helpers import balance_of, orders
+from money_helpers import balance_of, logs, orders
 from writes_helpers import CHAT, fresh, made, refuse, started, write
 
 from emulator.server import Emulator
@@ -75,3 +75,18 @@ def test_a_wallet_enabled_later_is_not_written_to_yet(emu: Emulator) -> None:
     refuse(emu, emu.client("admin"), "CreateBalanceTransaction", 2, field="id", says="not yet", amount=1.0)
     emu.clock.set("2026-03-10T12:20:00+08:00")
     assert made(emu.client("admin"), "CreateBalanceTransaction", 2, amount=1.0)["balance"] > 0
+
+
+def test_ids_stay_when_an_earlier_hour_changes(emu: Emulator) -> None:
+    """Log row ids and the orders' ids name their entry (its kind, its hour or its write), not
+    its place: an event over an early hour, which removes debits, renumbers nothing."""
+    admin = emu.client("admin")
+    made(admin, "CreateSubscription", 2, subscriptionAmount=10.0, balanceType="monthly")
+    emu.clock.set("2026-04-01T03:00:00+08:00")
+    rows = {(r["gmtCreate"], r["changeType"], r["changeAmount"]): r["id"] for r in logs(emu, 2)}
+    ids = {(o["createTime"], o["orderType"]): o["orderId"] for o in orders(emu, 2)}
+    emu.usage_events.add(startTime=1772294400, endTime=1772294400 + 6 * 3600, clientId=2, factor=0)  # 03-01 00-06
+    after = {(r["gmtCreate"], r["changeType"], r["changeAmount"]): r["id"] for r in logs(emu, 2)}
+    assert len(after) < len(rows) and all(rows[k] == v for k, v in after.items() if k in rows)
+    assert len({v for v in after.values()}) == len(after)
+    assert {(o["createTime"], o["orderType"]): o["orderId"] for o in orders(emu, 2)} == ids

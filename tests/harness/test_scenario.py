@@ -136,7 +136,7 @@ def mutate(doc: Any, mutation: tuple[Any, ...]) -> Any:
     return doc
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutations, min_size=1, max_size=3))
 def test_a_mutated_default_fixture_loads_or_is_one_scenario_error(changes: list[tuple[Any, ...]]) -> None:
     """Whatever node of the default fixture is replaced, added or removed, loading it succeeds or

@@ -21,7 +21,7 @@ from writes_helpers import NOW, made, started, write
 
 from emulator.server import Emulator
 
-SEQUENCES, STEPS = 30, 8
+SEQUENCES, STEPS = 12, 8
 END = MAY + 2 * 86400  # the clock stays before 2026-05-03
 ENABLE = {"enableBalance": True}
 UNITS = {(2, None): "amount", (2, 1001): "amount", (3, None): "tokens"}
