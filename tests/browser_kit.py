@@ -1,9 +1,9 @@
 """Shared parts of the issue-17 browser tests: Debian's Chromium driven by Playwright (launched by
-`executable_path`, as tests/test_ui.py does), and a page served from *another* origin (a tiny
+`executable_path`; tests/surfaces/test_ui.py launches it here too), and a page served from *another* origin (a tiny
 http.server on another local port, in a thread) to play the attacker's site.
 
 Without a browser the tests skip, saying how to get one; with AICONTENT_REQUIRE_BROWSER=1 they
-fail instead (the rule of tests/test_ui.py).
+fail instead .
 """
 
 from __future__ import annotations

@@ -103,20 +103,26 @@ def _log(e: Entry, row_id: int, key: WalletKey) -> dict[str, Any]:
             "id": row_id, "remark": e.remark or ("usage" if e.order is None else "")}
 
 
+def _paged(call: Call, found: tuple[list[Any], Callable[[Any], dict[str, Any]]], size_name: str,
+           total: int | None = None) -> bytes:
+    """A department's list (`data.pageSize`, and top-level maxResults/nextToken) or a member's
+    (`data.size`, no top-level paging), as the SDK declares each [sdk]."""
+    rows, render = found
+    chosen, size = _page(call, rows, render)
+    data = {"list": chosen, "page": call.legacy_page, size_name: size, "total": len(rows) if total is None else total}
+    if size_name == "size":
+        return reply.of(call.request_id, data)
+    return reply.of(call.request_id, data, max_results=size, next_token=call.next_token(len(rows)))
+
+
 def client_logs(call: Call) -> bytes:
     """GetClientBalanceLogs: data {list, page, pageSize, total}, and maxResults/nextToken."""
-    rows, render = _log_entries(call, wallet_of(call))
-    chosen, size = _page(call, rows, render)
-    return reply.of(call.request_id, {"list": chosen, "page": call.legacy_page, "pageSize": size, "total": len(rows)},
-                    max_results=size, next_token=call.next_token(len(rows)))
+    return _paged(call, _log_entries(call, wallet_of(call)), "pageSize")
 
 
 def member_logs(call: Call) -> bytes:
     """GetMemberBalanceLogs: data {list, page, size, total}; skipTotal answers total 0 [choice]."""
-    rows, render = _log_entries(call, wallet_of(call))
-    chosen, size = _page(call, rows, render)
-    total = 0 if call.args.get("skipTotal") else len(rows)
-    return reply.of(call.request_id, {"list": chosen, "page": call.legacy_page, "size": size, "total": total})
+    return _paged(call, _log_entries(call, wallet_of(call)), "size", 0 if call.args.get("skipTotal") else None)
 
 
 def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int], dict[str, Any]]]:
@@ -146,17 +152,12 @@ def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int]
 
 def client_orders(call: Call) -> bytes:
     """ListBalanceOrders: data {list, page, pageSize, total}, and maxResults/nextToken."""
-    rows, render = order_entries(call, wallet_of(call))
-    chosen, size = _page(call, rows, render)
-    return reply.of(call.request_id, {"list": chosen, "page": call.legacy_page, "pageSize": size, "total": len(rows)},
-                    max_results=size, next_token=call.next_token(len(rows)))
+    return _paged(call, order_entries(call, wallet_of(call)), "pageSize")
 
 
 def member_orders(call: Call) -> bytes:
     """ListMemberBalanceOrders: data {list, page, size, total}."""
-    rows, render = order_entries(call, wallet_of(call))
-    chosen, size = _page(call, rows, render)
-    return reply.of(call.request_id, {"list": chosen, "page": call.legacy_page, "size": size, "total": len(rows)})
+    return _paged(call, order_entries(call, wallet_of(call)), "size")
 
 
 def export_member_orders(call: Call) -> bytes:

@@ -1,13 +1,13 @@
-"""A set of API keys as the figures take it: a tuple that hashes once."""
+"""Tuples that hash once: the figures' key sets, and the model sets and key sets of the ledgers."""
 
 from __future__ import annotations
 
-from emulator.domain.scenario import ApiKey
+from typing import Any
 
 
-class KeySet(tuple[ApiKey, ...]):
-    """A tuple of keys that hashes once: key sets are cache keys on every request, and a large
-    one (thousands of keys created) would otherwise be hashed again at every lookup."""
+class Once(tuple[Any, ...]):
+    """A tuple that hashes once: such tuples are cache keys on every request, and a large one
+    (thousands of keys created) would otherwise be hashed again at every lookup."""
 
     def __hash__(self) -> int:
         found: int | None = self.__dict__.get("hash")
@@ -20,3 +20,7 @@ class KeySet(tuple[ApiKey, ...]):
 
     def __ne__(self, other: object) -> bool:
         return not self == other
+
+
+class KeySet(Once):
+    """A set of API keys (`ApiKey`) as the figures take it."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.domain.aggregate import AMOUNT, LANES, UNION, Aggregator, Kept
+from emulator.domain.keyset import Once
 from emulator.domain.life import NEVER, hour_ceil
 from emulator.domain.query import DataState
 from emulator.domain.scenario import ApiKey, Scenario
@@ -105,22 +106,6 @@ class Ledger:
             if e.serial == serial:
                 return sum(e.after)
         return self.balance
-
-
-class Once(tuple[Any, ...]):
-    """A tuple that hashes once (models, key sets: cache keys of every day of a ledger)."""
-
-    def __hash__(self) -> int:
-        found: int | None = self.__dict__.get("hash")
-        if found is None:
-            found = self.__dict__["hash"] = tuple.__hash__(self)
-        return found
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or tuple.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
 
 
 def charged_keys(scenario: Scenario, key: WalletKey) -> list[tuple[Once, int, int]]:

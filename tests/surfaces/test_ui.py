@@ -27,46 +27,20 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from browser_kit import launch
 from helpers import API, error_of, start_cli, ts
 from signer import acs3_headers
 
 from emulator.web import ui_routes
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ADMIN = ("LTAIEMULATORADMIN0000001", "emulator-admin-secret-not-for-production")
 MARCH_1, MARCH_8 = ts(2024, 3, 1), ts(2024, 3, 8)
 
 
-def _missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"no {CHROMIUM}: install it with `apt-get install -y chromium`"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not importable: `pip install playwright` (the browser is Debian's chromium)"
-    return None
-
-
-def require_browser() -> None:
-    """Skip without a browser, saying how to get one; fail instead under AICONTENT_REQUIRE_BROWSER=1."""
-    missing = _missing()
-    if missing:
-        if os.environ.get("AICONTENT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"AICONTENT_REQUIRE_BROWSER=1 but {missing}", pytrace=False)
-        pytest.skip(missing)
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with the module: another module's tests may launch their own
 def browser() -> Iterator[Any]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch() as b:  # skips without a browser (fails under AICONTENT_REQUIRE_BROWSER=1)
         yield b
-        b.close()
 
 
 class Target:

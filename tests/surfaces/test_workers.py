@@ -7,13 +7,10 @@ requests and reads the same from each; a reset empties it for every worker."""
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from helpers import API, without_request_id
 from signer import ACTION
 from state_helpers import (
@@ -26,33 +23,12 @@ from state_helpers import (
     on_fresh_connections,
     pinned,
     settled_reset,
-    start,
     state_of,
-    stop,
 )
 
 from emulator.server import Emulator
 
 N = 40  # new connections per check
-
-
-@pytest.fixture(scope="module")
-def workers() -> Iterator[tuple[str, Output]]:
-    """One CLI with two workers for the module; its stderr as it comes."""
-    proc: subprocess.Popen[str] | None = None
-    try:
-        proc, url, output = start("--workers", "2")
-        yield url, output
-    finally:
-        if proc is not None:
-            stop(proc)
-
-
-@pytest.fixture
-def url(workers: tuple[str, Output]) -> Iterator[str]:
-    settled_reset(workers[0])
-    yield workers[0]
-    settled_reset(workers[0])
 
 
 def both(pids: set[int]) -> None:

@@ -5,38 +5,16 @@ is added mid-walk every later page shows it, from every worker."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import uuid
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from helpers import ADMIN, API, QUERY, code_of
 from signer import acs3_headers
 from signer import url as signed_url
-from state_helpers import WALK, Output, add_event, calls, fresh, pinned, settled_reset, start, stop, walk
+from state_helpers import WALK, add_event, calls, fresh, pinned, walk
 
 from emulator.domain.timeline import DAY
-
-
-@pytest.fixture(scope="module")
-def workers() -> Iterator[tuple[str, Output]]:
-    """One CLI with two workers for the module; its stderr as it comes."""
-    proc: subprocess.Popen[str] | None = None
-    try:
-        proc, url, output = start("--workers", "2")
-        yield url, output
-    finally:
-        if proc is not None:
-            stop(proc)
-
-
-@pytest.fixture
-def url(workers: tuple[str, Output]) -> Iterator[str]:
-    settled_reset(workers[0])
-    yield workers[0]
-    settled_reset(workers[0])
 
 
 def signed_get(url: str, nonce: str) -> dict[str, str]:
