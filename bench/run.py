@@ -44,6 +44,7 @@ from bench.profile import profile_tables
 from bench.report import report
 
 MARCH_1 = 1709222400  # 2024-03-01 00:00 Asia/Shanghai
+BENCH_NOW = "2027-03-01T00:00:00+08:00"  # the emulators' data clock: a year after the wallets were enabled
 DAY = 86400
 
 # (name, path under PREFIX, query); model-detail's scenarios first, then the billing family's.
@@ -69,11 +70,13 @@ SCENARIOS: list[tuple[str, str, dict[str, object]]] = [
     ("breakdown, 30 days daily, a page of 500 rows", "billing/cost/breakdown",
      {"startTime": MARCH_1, "endTime": MARCH_1 + 30 * DAY, "granularity": "daily", "pageSize": 500, "page": 2}),
     ("API key list", "apikeys", {"pageSize": 20}),
-    # Money: the wallets of the built-in scenario are enabled from 2026-03-01 and the bench's clock is
-    # the wall clock, so department 2's ledger holds every hour since (9 months at the end of 2026).
+    # Money: the wallets of the built-in scenario are enabled from 2026-03-01 and the emulator's data
+    # clock is BENCH_NOW, so department 2's ledger holds a year of hourly debits (8,760 rows).
     ("balance: a department's", "clients/2/balance", {}),
-    ("balance logs: hourly debits since March 2026, page 100 of 20", "clients/2/balance/logs",
+    ("balance logs: a year of hourly debits, page 100 of 20", "clients/2/balance/logs",
      {"page": 100, "size": 20}),
+    ("balance logs: a year of hourly debits paged, a new page each request", "clients/2/balance/logs",
+     {"items": 365 * 24, "sizes": 20}),
     # Writes (a body each, sent by write.lua), then the first page again, after the thousands of
     # changes they made.
     ("write: disable and enable an API key", "apikeys/5101/status",
@@ -90,6 +93,9 @@ def _load(port: int, path: str, query: dict[str, object], name: str, args: argpa
     if name.startswith("write"):
         env = {"BENCH_METHOD": str(query["method"]), "BENCH_PATH": PREFIX + path, "BENCH_BODIES": str(query["bodies"])}
         return wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections, str(ROOT / "bench" / "write.lua"), env)
+    if "a new page" in name:
+        env = {"BENCH_PATH": PREFIX + path, "BENCH_ITEMS": str(query["items"]), "BENCH_SIZES": str(query["sizes"])}
+        return wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections, str(ROOT / "bench" / "pages.lua"), env)
     if "a new span" in name:  # startTime moves an hour each request, over 2000 hours: nothing repeats soon
         env = {"BENCH_PATH": PREFIX + path, "BENCH_START": str(query["startTime"]), "BENCH_SPANS": "2000",
                "BENCH_SECONDS": str(int(str(query["endTime"])) - int(str(query["startTime"])))}
@@ -138,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, previous: Path | None) -> int:
     ports = {"emulator": free_port(), "baseline": free_port(), "previous": free_port(), "2 workers": free_port()}
-    procs = {"emulator": start_emulator(ports["emulator"]), "baseline": start_baseline(ports["baseline"]),
-             "2 workers": start_emulator(ports["2 workers"], ROOT, "--workers", "2")}
+    procs = {"emulator": start_emulator(ports["emulator"], ROOT, "--now", BENCH_NOW),
+             "baseline": start_baseline(ports["baseline"]),
+             "2 workers": start_emulator(ports["2 workers"], ROOT, "--workers", "2", "--now", BENCH_NOW)}
     if previous is not None:
         procs["previous"] = start_emulator(ports["previous"], previous)
     results: list[tuple[str, dict[str, Load]]] = []

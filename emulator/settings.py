@@ -29,6 +29,7 @@ FORMS: dict[str, tuple[str, ...]] = {
     "empty_buckets": ("zero", "omit"),
     "client_list": ("leaves", "all"),
     "exhaustion": ("negative", "throttle"),
+    "discounted_amounts": ("payable", "all"),
 }
 
 
@@ -66,6 +67,9 @@ class Settings:
                                           "or all")
     exhaustion: str = _setting("negative", "form of a wallet that runs out: negative (usage goes on, the balance "
                                            "goes below 0) or throttle (its keys stop until it is recharged)")
+    discounted_amounts: str = _setting("payable", "form of the amounts a department's discount applies to: payable "
+                                                  "(the breakdowns' payableAmount and the wallet debits) or all "
+                                                  "(every amount)")
     clock_skew_minutes: int = _setting(15, "signature date window, either way of the wall clock", flag=False)
     nonce_ttl_minutes: int = _setting(15, "replay window of a nonce (at least)", flag=False)
     host_id: str = _setting("aicontent.aliyuncs.com", "HostId of gateway error bodies", flag=False)

@@ -7,7 +7,9 @@ every combination is a row, so row *i* is found from *i* alone and a page costs 
 span (a year of hourly rows pages like a day); under `omit` only rows with usage are listed,
 which looks at the whole span. Each row's figures are the key's own model-detail figures for the
 bucket, so Σ `payableAmount` over the rows = the overview's `total_amount` for the same span and
-filters, exactly. A page's text over a span wholly before the data clock never changes and is
+filters, exactly; under `discounted_amounts=payable` the figures are before the department's
+discount and `payableAmount` after it (the key as the wallet is charged), so Σ `payableAmount`
+= − Σ the wallet debits instead. A page's text over a span wholly before the data clock never changes and is
 kept (bounded).
 """
 
@@ -24,15 +26,17 @@ from emulator.domain.figures import complete_rows
 from emulator.domain.scenario import ApiKey, Model
 from emulator.domain.timeline import Timeline
 
-Cell = tuple[int, Model, ApiKey, list[int]]  # (bucket index, model, key, the key's figures in that bucket)
+# (bucket index, model, key, the key's figures in that bucket, its payable amount there)
+Cell = tuple[int, Model, ApiKey, list[int], int]
 
 
 def _timeline(call: Call) -> Timeline:
     return Timeline.of(call.args["granularity"], call.args["startTime"], call.args["endTime"])
 
 
-def _grid(call: Call, timeline: Timeline, models: list[Model], keys: list[ApiKey]) -> tuple[list[Cell], int]:
-    """This page's cells and the number of rows listed."""
+def _grid(call: Call, timeline: Timeline, models: list[Model], keys: list[ApiKey],
+          payable: bool) -> tuple[list[Cell], int]:
+    """This page's cells and the number of rows listed (`payable`: with their payable amounts)."""
     figures, state = call.world.figures, call.state
     per_bucket = len(models) * len(keys)
     if not per_bucket:
@@ -46,25 +50,48 @@ def _grid(call: Call, timeline: Timeline, models: list[Model], keys: list[ApiKey
         b0, b1 = first // per_bucket, (first + count - 1) // per_bucket + 1
         rows = {(m.id, k.id): figures.rows(m, (k,), timeline, b0, b1 - b0, state.cutoff, state.events)
                 for m in models for k in keys}
+        paid = _payable(call, models, keys, timeline, b0, b1 - b0) if payable else {}
         cells = []
         for i in range(first, first + count):
             b, r = divmod(i, per_bucket)
             m, k = models[r // len(keys)], keys[r % len(keys)]
             w = len(m.type.columns)
-            cells.append((b, m, k, rows[(m.id, k.id)][(b - b0) * w: (b - b0 + 1) * w]))
+            row = rows[(m.id, k.id)][(b - b0) * w: (b - b0 + 1) * w]
+            amounts = paid.get((m.id, k.id))
+            cells.append((b, m, k, row, row[-1] if amounts is None else amounts[b - b0]))
         return cells, total
     listed: list[Cell] = []
     every = {(m.id, k.id): figures.rows(m, (k,), timeline, 0, timeline.total, state.cutoff, state.events)
              for m in models for k in keys}
+    paid = _payable(call, models, keys, timeline, 0, timeline.total) if payable else {}
     for b in range(timeline.total):
         for m in models:
             w = len(m.type.columns)
             for k in keys:
                 row = every[(m.id, k.id)][b * w: (b + 1) * w]
                 if any(row):
-                    listed.append((b, m, k, row))
+                    amounts = paid.get((m.id, k.id))
+                    listed.append((b, m, k, row, row[-1] if amounts is None else amounts[b]))
     first = min(call.offset, len(listed))
     return listed[first: first + size], len(listed)
+
+
+def _payable(call: Call, models: list[Model], keys: list[ApiKey], timeline: Timeline, first: int,
+             count: int) -> dict[tuple[int, int], list[int]]:
+    """The amounts after discount of the keys the cost figures price before it (the form
+    `discounted_amounts=payable`): bucket by bucket from `first`, per (model, key); none of a key
+    priced as it is charged."""
+    figures, state, api_keys = call.world.figures, call.state, call.world.scenario.api_keys
+    out: dict[tuple[int, int], list[int]] = {}
+    for k in keys:
+        charged = api_keys.get(k.id, k)
+        if charged is k or not charged.discounts:
+            continue
+        for m in models:
+            w = len(m.type.columns)
+            out[(m.id, k.id)] = figures.rows(m, (charged,), timeline, first, count, state.cutoff,
+                                             state.events)[w - 1::w]
+    return out
 
 
 def _head(call: Call, m: Model, k: ApiKey) -> str:
@@ -89,7 +116,7 @@ def _page(call: Call, render: Any) -> bytes:
            call.world.forms, call.world.scenario.generation)
     found = kept.get(key) if settled else None
     if found is None:
-        cells, total = _grid(call, timeline, models, keys)
+        cells, total = _grid(call, timeline, models, keys, render is _cost_rows)
         found = (render(call, cells, timeline, models).encode(), total)  # encoded once: the text is large
         if settled:
             kept.put(key, found)
@@ -104,7 +131,7 @@ def _cost_rows(call: Call, cells: list[Cell], timeline: Timeline, models: list[M
     double = call.double_encoded
     heads: dict[tuple[int, int], str] = {}
     out = []
-    for b, m, k, row in cells:
+    for b, m, k, row, paid in cells:
         head = heads.get((m.id, k.id))
         if head is None:
             head = heads[(m.id, k.id)] = _head(call, m, k)
@@ -112,8 +139,8 @@ def _cost_rows(call: Call, cells: list[Cell], timeline: Timeline, models: list[M
         numbers = [str(x) for x in row[:-1]] + [text.amount(row[-1])]
         usage = {c: x for c, x in zip(names[:-1], row[:-1]) if c in m.type.drawn and c != "total_calls"}
         out.append(f'{{{head},"billingType":"total_amount","dimValues":"{{}}","modelSymbol":{text.quoted(m.symbol)},'
-                   f'"modelType":{text.quoted(m.wire_type)},"modelVersion":1,"payableAmount":{text.amount(row[-1])},'
-                   f'"summaryTime":{timeline.bucket(b)},"tiers":{tier_rows(m, usage, row[-1], double)},'
+                   f'"modelType":{text.quoted(m.wire_type)},"modelVersion":1,"payableAmount":{text.amount(paid)},'
+                   f'"summaryTime":{timeline.bucket(b)},"tiers":{tier_rows(m, usage, paid, double)},'
                    f'"values":{text.values(names, numbers, double)}}}')
     columns = text.metric_defs(tuple(union_keys(models)))
     return f'"columns":{columns},"rows":[{",".join(out)}]'
@@ -123,7 +150,7 @@ def _usage_rows(call: Call, cells: list[Cell], timeline: Timeline, models: list[
     """Usage as `metrics` [{key, value}], only the non-zero ones [sdk]; the amount is not usage."""
     heads: dict[tuple[int, int], str] = {}
     out = []
-    for b, m, k, row in cells:
+    for b, m, k, row, _ in cells:
         head = heads.get((m.id, k.id))
         if head is None:
             head = heads[(m.id, k.id)] = _head(call, m, k)

@@ -19,6 +19,7 @@ from emulator.api.directory import page_of
 from emulator.api.dto import figure
 from emulator.domain.clock import iso_utc
 from emulator.domain.ledger import Entry, Ledger
+from emulator.domain.life import hour_ceil
 from emulator.domain.timeline import SHANGHAI_OFFSET
 from emulator.domain.wallet import POOLS, WalletKey, order_id
 
@@ -206,13 +207,15 @@ def member_subscriptions(call: Call) -> bytes:
 
 def discount_logs(call: Call) -> bytes:
     """QueryClientDiscountLogs: each discount the department was given, newest first; data is
-    the bare list, paged by maxResults/nextToken [sdk]."""
+    the bare list, paged by maxResults/nextToken [sdk]. A discount is in force from the first
+    whole hour at or after its change (`effectiveTime`) to the next one's (`expireTime`)."""
     dep = call.resolved["id"]
-    changes = [c for c in dep.discounts if c[0] <= call.state.now]
+    changes = sorted((c for c in dep.discounts if c[0] <= call.state.now), key=lambda c: c[0])
     rows = []
     for i, (at, value, remark) in enumerate(changes):
-        until = changes[i + 1][0] if i + 1 < len(changes) else None
-        rows.append({"clientId": dep.id, "deleteTag": 0, "discount": float(value), "effectiveTime": iso_utc(at),
+        until = hour_ceil(changes[i + 1][0]) if i + 1 < len(changes) else None
+        rows.append({"clientId": dep.id, "deleteTag": 0, "discount": float(value),
+                     "effectiveTime": iso_utc(hour_ceil(at)),
                      "expireTime": iso_utc(until) if until is not None else "", "gmtCreate": iso_utc(at),
                      "gmtModified": iso_utc(at), "id": dep.id * 10**6 + i + 1, "remark": remark})
     rows.reverse()

@@ -36,7 +36,7 @@ class TransferBody(Body):
     amount: Amount
     balanceType: Pool | None = None
     idempotencyKey: IdempotencyKey | None = None
-    monthlyQuota: Amount | None = None  # accepted and kept; not applied (README "Money")
+    monthlyQuota: Amount | None = None  # a monthly transfer's refresh each 1st (0: none), checked by the operation
     remark: Note | None = None
 
 

@@ -111,6 +111,8 @@ def _filters(r: Resolution) -> None:
     then the departments must be in the caller's scope; they select the keys the figures sum."""
     filters = query.Filters.of(r.args)
     r.keys = query.select_keys(r.world.scenario, r.org, r.visible, filters)
+    if r.world.forms.discounted_amounts == "payable":  # the cost reads: before the discount
+        r.keys = query.list_priced(r.world.scenario, r.keys)
     check_scope(r.account, filters)
 
 

@@ -32,6 +32,7 @@ class Forms(Mapping[str, str]):
     empty_buckets: str
     client_list: str
     exhaustion: str
+    discounted_amounts: str
 
     @classmethod
     def of(cls, settings: Settings) -> Forms:

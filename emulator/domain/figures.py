@@ -24,7 +24,15 @@ from emulator.domain.keyset import KeySet
 from emulator.domain.life import both
 from emulator.domain.scenario import ApiKey, Model, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
-from emulator.domain.usage import LANE_MAX, UsageGenerator, amount_of, max_amount, peak_figures, price_weights
+from emulator.domain.usage import (
+    LANE_MAX,
+    UsageGenerator,
+    amount_of,
+    discount_at,
+    max_amount,
+    peak_figures,
+    price_weights,
+)
 from emulator.validation import FieldError
 
 
@@ -94,8 +102,8 @@ class Figures:
                 partial[i] += sum(flat[i::w])
         if cutoff > clock_hour:
             elapsed = cutoff - clock_hour
-            for seeded in self._key_hour(model, tuple(plain), gen.hour_index(clock_hour)):
-                for i, figure in enumerate(share(model, seeded, elapsed, HOUR, clock_hour)):
+            for key, seeded in zip(plain, self._key_hour(model, tuple(plain), gen.hour_index(clock_hour))):
+                for i, figure in enumerate(share(model, seeded, elapsed, HOUR, clock_hour, key)):
                     partial[i] += figure
         return partial
 
@@ -115,7 +123,7 @@ class Figures:
             if not any(e.start < b and e.end > a for e in events):
                 continue
             seeded = self._hours(model, key, a, b)  # what the sums over keys counted (its life applied)
-            changed = self._changed(model, self._raw(model, key, a, b, seeded), events, a, b)
+            changed = self._changed(model, key, self._raw(model, key, a, b, seeded), events, a, b)
             changed = self._lived(model, key, changed, a)
             n, first = (b - a) // HOUR, (a - start) // step
             for c in range(w):
@@ -148,10 +156,11 @@ class Figures:
             end = h + HOUR if cutoff is None else min(h + HOUR, cutoff)
             covered = (end - h if life is None else life.seconds(h, end)) if end > h else 0
             if covered < HOUR:
-                out[i * w: (i + 1) * w] = share(model, rows[i * w: (i + 1) * w], covered, HOUR, h)
+                out[i * w: (i + 1) * w] = share(model, rows[i * w: (i + 1) * w], covered, HOUR, h, key)
         return out
 
-    def _changed(self, model: Model, seeded: list[int], events: Sequence[UsageEvent], a: int, b: int) -> list[int]:
+    def _changed(self, model: Model, key: ApiKey, seeded: list[int], events: Sequence[UsageEvent], a: int,
+                 b: int) -> list[int]:
         """The hours [a, b) (their seeded figures) after the events covering each: the hours under
         the same events are changed together."""
         w = self.gen.width(model)
@@ -159,7 +168,7 @@ class Figures:
         out: list[int] = []
         for lo, hi in zip(cuts, cuts[1:]):
             part = seeded[(lo - a) // HOUR * w: (hi - a) // HOUR * w]
-            out += apply_rows(model, part, [e for e in events if e.start <= lo < e.end], lo)
+            out += apply_rows(model, part, [e for e in events if e.start <= lo < e.end], lo, key)
         return out
 
     def _until(self, model: Model, key: ApiKey, events: list[UsageEvent], row_start: int, step: int,
@@ -167,7 +176,7 @@ class Figures:
         """One key's figures for the row starting at `row_start`, counted up to `cutoff`."""
         w = self.gen.width(model)
         end = min(row_start + step, -(-cutoff // HOUR) * HOUR)
-        rows = self._changed(model, self._raw(model, key, row_start, end), events, row_start, end)
+        rows = self._changed(model, key, self._raw(model, key, row_start, end), events, row_start, end)
         rows = self._lived(model, key, rows, row_start, cutoff)  # the clock's hour: its elapsed share
         return [sum(rows[c::w]) for c in range(w)]
 
@@ -192,11 +201,13 @@ def recompose(model: Model, usage: list[int], amount: int) -> list[int]:
     return [sum(usage[i] for i in src) for src in model.type.sources] + [amount]
 
 
-def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent], start: int | None = None) -> list[int]:
+def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent], start: int | None = None,
+               key: ApiKey | None = None) -> list[int]:
     """Key-hours' figures (flat rows, every column) after `events`, in order, column by column:
     a factor floors each usage figure times it (a key-hour whose calls floor to 0 keeps no usage)
     and prices the result (a given amount is scaled); a set replaces the usage (and the amount
-    when given)."""
+    when given). Usage is priced after `key`'s discount; a given amount is a price before it, so
+    it is discounted (floored) hour by hour."""
     if not events:
         return flat
     t = model.type
@@ -213,11 +224,14 @@ def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent], star
             usage = [[x * num // den for x in column] for column in usage]
             if num < den:  # a key-hour whose calls scale to nothing has no usage left either
                 usage[1:] = [[x if calls else 0 for x, calls in zip(column, usage[0])] for column in usage[1:]]
-            amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage, start)
+            amounts = [m * num // den for m in amounts] if given else amounts_of(model, usage, start, key)
         else:
             usage = [[value] * n for _, value in event.figures]
             given = event.amount is not None
-            amounts = [event.amount] * n if event.amount is not None else amounts_of(model, usage, start)
+            amounts = [event.amount] * n if event.amount is not None else amounts_of(model, usage, start, key)
+    if given and key is not None and key.discounts and start is not None:
+        cut = [discount_at(key, start + r * HOUR) for r in range(n)]
+        amounts = [m * d.numerator // d.denominator for m, d in zip(amounts, cut)]
     columns = usage + [[sum(parts) for parts in zip(*(usage[i] for i in src))] for src in t.sources[nd:]]
     out = [0] * len(flat)
     for c, column in enumerate(columns + [amounts]):
@@ -225,13 +239,14 @@ def apply_rows(model: Model, flat: list[int], events: Sequence[UsageEvent], star
     return out
 
 
-def amounts_of(model: Model, usage: list[list[int]], start: int | None = None) -> list[int]:
+def amounts_of(model: Model, usage: list[list[int]], start: int | None = None,
+               key: ApiKey | None = None) -> list[int]:
     """The amount of each (hourly, from `start`) row of usage columns (drawn order): the floor
-    of its exact cost at the price in force that hour."""
-    if model.epochs and start is not None:
+    of its exact cost at the price in force that hour, after `key`'s discount."""
+    if (model.epochs or (key is not None and key.discounts)) and start is not None:
         out = []
         for r in range(len(usage[0])):
-            scale, weights = price_weights(model, start + r * HOUR)
+            scale, weights = price_weights(model, start + r * HOUR, key)
             out.append(sum(column[r] * wt for column, wt in zip(usage, weights)) // scale)
         return out
     scale, weights = price_weights(model)
@@ -242,14 +257,15 @@ def amounts_of(model: Model, usage: list[list[int]], start: int | None = None) -
     return [a // scale for a in acc]
 
 
-def share(model: Model, figures: list[int], elapsed: int, whole: int, ts: int | None = None) -> list[int]:
+def share(model: Model, figures: list[int], elapsed: int, whole: int, ts: int | None = None,
+          key: ApiKey | None = None) -> list[int]:
     """The elapsed part of one key-hour (starting at `ts`): each drawn figure floored in
     proportion (no calls: no usage at all), priced from that usage at the hour's price, never
     above the whole hour's amount, so it only grows as `elapsed` does."""
     drawn = [x * elapsed // whole for x in figures[:len(model.type.drawn)]]
     if not drawn[0]:
         return [0] * len(figures)
-    return recompose(model, drawn, min(amount_of(model, drawn, ts), figures[-1]))
+    return recompose(model, drawn, min(amount_of(model, drawn, ts, key), figures[-1]))
 
 
 class Room:

@@ -29,7 +29,7 @@ from emulator.domain.life import NEVER, hour_ceil
 from emulator.domain.query import DataState
 from emulator.domain.scenario import ApiKey, Scenario
 from emulator.domain.timeline import DAY, HOUR, Timeline
-from emulator.domain.wallet import MINOR, POOLS, Wallet, WalletKey, month_starts
+from emulator.domain.wallet import MINOR, POOLS, Wallet, WalletKey, month_starts, refreshes
 
 TOKENS = UNION.index("total_tokens")
 LOG_KINDS = {"auto_deduct": "auto_deduct", "recharge": "recharge", "periodic_recharge": "recharge",
@@ -53,7 +53,7 @@ class Entry:
     remark: str = ""
     serial: int = 0  # the movement's serial (0: not a movement)
     operator: str = ""
-    subscription: int = 0  # a periodic recharge's subscription
+    subscription: int = 0  # a periodic recharge's subscription; a monthly quota's refresh: the member
 
     @property
     def ident(self) -> tuple[int, int]:
@@ -62,8 +62,12 @@ class Entry:
         if self.serial:
             return (2, self.serial)
         hour = self.at // HOUR
-        return (1, hour) if self.order is None else (3, hour) if self.order == "monthly_expire" else \
-            (4, self.subscription * 10**7 + hour)
+        if self.order is None:
+            return (1, hour)
+        if self.order == "monthly_expire":
+            return (3, hour)
+        # a periodic recharge: its subscription's; a monthly quota's refresh: its member's
+        return (4 if self.order == "periodic_recharge" else 5, self.subscription * 10**7 + hour)
 
     @property
     def kind(self) -> str:
@@ -168,9 +172,9 @@ def day_debits(agg: Aggregator, models: Once, keys: Once, unit: str, a: int, b: 
     return tuple((a + (i + 1) * HOUR, value * scale) for i, value in enumerate(flat[lane::LANES]) if value)
 
 
-def _scheduled(w: Wallet, now: int) -> list[tuple[Any, ...]]:
-    """Movements, month starts and subscription recharges up to now, as sortable tuples
-    (at, rank, order, pool, change, remark, serial, operator)."""
+def _scheduled(scenario: Scenario, w: Wallet, now: int) -> list[tuple[Any, ...]]:
+    """Movements, month starts, subscription recharges and monthly quotas' refreshes up to now,
+    as sortable tuples (at, rank, order, pool, change, remark, serial, operator, subscription)."""
     out: list[tuple[Any, ...]] = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator, 0)
                                   for m in w.movements if m.at <= now]
     for t in month_starts(w.enabled_at, now):
@@ -187,6 +191,20 @@ def _scheduled(w: Wallet, now: int) -> list[tuple[Any, ...]]:
         end = min(now, s.stopped_at) if s.stopped_at is not None else now  # one at the stop's instant was made
         for t in month_starts(s.valid_from, end):
             out.append((t, 2, "periodic_recharge", s.pool, s.amount, f"subscription {s.id}", 0, "", s.id))
+    dep, member = w.key
+    # after the month's remainder expired (and the month's subscriptions recharged), each quota
+    # moves from the department's monthly pool, as a transfer may, below zero too; none after
+    # the member was deleted
+    if member:
+        gone = scenario.members[member].deleted_at if member in scenario.members else None
+        out += [(t, 2, "transfer_in", "monthly", q, "monthly quota", 0, "", member)
+                for t, q in refreshes(w, now, gone)]
+    else:
+        for (d, m), mw in sorted(scenario.wallets.items()):
+            if d == dep and m and mw.quotas:
+                gone = scenario.members[m].deleted_at if m in scenario.members else None
+                out += [(t, 2, "transfer_out", "monthly", -q, f"monthly quota of member {m}", 0, "", m)
+                        for t, q in refreshes(mw, now, gone)]
     return out
 
 
@@ -287,7 +305,7 @@ class Ledgers:
         w = scenario.wallets.get(key)
         if w is None or w.enabled_at > state.now:
             return None
-        scheduled = _scheduled(w, state.now)
+        scheduled = _scheduled(scenario, w, state.now)
         cache = (scenario.generation, key, state.cutoff // HOUR, len(scheduled), state.events, throttle)
         found = self.kept.get(cache)
         if found is None:

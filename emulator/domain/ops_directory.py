@@ -76,6 +76,10 @@ def update_client(d: Draft, a: Args, at: int) -> int:
         changes["discount"] = _discount(a["discount"])
         changes["discounts"] = (*dep.discounts, (at, changes["discount"], a.get("remark") or ""))
     d.departments[dep.id] = dataclasses.replace(dep, **changes, modified_at=at)
+    if "discounts" in changes:  # its keys are priced after it from the next whole hour on
+        epochs = d.departments[dep.id].key_discounts()
+        for k in [k for k in d.api_keys.values() if k.department_id == dep.id and k.discounts != epochs]:
+            d.api_keys[k.id] = dataclasses.replace(k, discounts=epochs)
     return dep.id
 
 

@@ -39,7 +39,8 @@ def _future(at: int, expire: int | None) -> int | None:
 def _new_key(d: Draft, dep_id: int, member: Member | None, name: str | None, expire: int | None, at: int) -> ApiKey:
     key_id = d.next_id("api_key", lambda: d.api_keys)
     key = ApiKey(key_id, name or f"key-{key_id}", dep_id, member.id if member else None, 0, True, expire,
-                 Life(((at, expire if expire is not None else NEVER),)), created_at=at, modified_at=at)
+                 Life(((at, expire if expire is not None else NEVER),)), created_at=at, modified_at=at,
+                 discounts=d.departments[dep_id].key_discounts())
     d.api_keys[key_id] = key
     return key
 

@@ -189,11 +189,19 @@ def transfer_to_member(d: Draft, a: Args, at: int) -> Done:
     if a.get("amount") is None:
         raise Refused("amount", "is required")
     amount = minor(a["amount"], "amount", member.unit)
+    quotas = member.quotas
+    if a.get("monthlyQuota") is not None:
+        if pool != "monthly":
+            raise Refused("monthlyQuota", "applies to monthly transfers only (balanceType monthly)")
+        if len(quotas) >= MAX_MOVEMENTS:
+            raise Refused("monthlyQuota", f"this wallet's quota changed {MAX_MOVEMENTS} times, the emulator's bound")
+        quota = 0 if a["monthlyQuota"] == 0 else minor(a["monthlyQuota"], "monthlyQuota", member.unit)
+        quotas = (*quotas, (at, quota))
     remark, operator = a.get("remark") or "", a.get("operator", "")
     d.wallets[(key[0], 0)] = _moved(d, dept, at, pool, -amount, "transfer_out", remark or f"to member {key[1]}",
                                     operator)
     member = _moved(d, member, at, pool, amount, "transfer_in", remark or f"from department {key[0]}", operator)
-    d.wallets[key] = member
+    d.wallets[key] = member = dataclasses.replace(member, quotas=quotas)
     return _remember(d, a, Done("movement", key, member.movements[-1].serial))
 
 

@@ -10,6 +10,9 @@ Every figure is a sum over the selected keys, so parts always add up to their wh
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -97,6 +100,31 @@ def select_keys(scenario: Scenario, org: Organization, visible: Iterable[int], s
         if len(memo) >= SELECTIONS_KEPT:
             memo.clear()
         memo[key] = found
+    return found
+
+
+_TWINS: weakref.WeakKeyDictionary[ApiKey, ApiKey] = weakref.WeakKeyDictionary()
+_TWINS_LOCK = threading.Lock()
+
+
+def list_priced(scenario: Scenario, keys: tuple[ApiKey, ...]) -> tuple[ApiKey, ...]:
+    """The keys priced before their department's discount (the cost reads under the form
+    `discounted_amounts=payable`): each discounted key's twin without its discounts, the same
+    twin for as long as the key lives, so the figures' caches keyed by key stay warm; the same
+    KeySet when no key of the directory is discounted (the common case costs a lookup)."""
+    if not scenario.discounted:
+        return keys
+    memo = scenario.selections
+    found = memo.get(("list priced", keys))
+    if found is None:
+        with _TWINS_LOCK:
+            twins = []
+            for k in keys:
+                twin = _TWINS.get(k) if k.discounts else k
+                if twin is None:
+                    twin = _TWINS[k] = dataclasses.replace(k, discounts=())
+                twins.append(twin)
+        found = memo[("list priced", keys)] = KeySet(twins)
     return found
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from emulator.domain.clock import parse_instant
 from emulator.domain.fixture import AuthorizationSpec, FixtureSpec, ModelSpec, PriceSpec, check_fixture
-from emulator.domain.life import ALWAYS, NEVER, Life
+from emulator.domain.life import ALWAYS, NEVER, Life, hour_ceil
 from emulator.domain.metrics import DEFAULT_LENGTHS, DEFAULT_WIRE_TYPES, MODEL_TYPES, PRICEABLE, ModelType
 from emulator.domain.wallet import Wallet, fixture_wallets
 from emulator.validation import FieldError, JsonNumber
@@ -108,6 +108,8 @@ class ApiKey:
     created_at: int | None = None  # None: the fixture's
     deleted_at: int | None = None
     modified_at: int | None = None
+    # its department's discounts: (from, discount) from the first whole hour at or after each change
+    discounts: tuple[tuple[int, Fraction], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,21 @@ class Department:
     created_at: int | None = None
     modified_at: int | None = None
     deleted_at: int | None = None
+
+    def key_discounts(self) -> tuple[tuple[int, Fraction], ...]:
+        """The discounts as the department's keys carry them (`ApiKey.discounts`): each from the
+        first whole hour at or after it was set, since amounts are hourly; a later change within
+        the same hour replaces it, and one that changes nothing is no epoch."""
+        by_hour: dict[int, Fraction] = {}
+        for at, value, _ in sorted(self.discounts, key=lambda c: c[0]):  # (a clock set back writes out of order)
+            by_hour[hour_ceil(at)] = value
+        epochs: list[tuple[int, Fraction]] = []
+        last = Fraction(1)
+        for start, value in sorted(by_hour.items()):
+            if value != last:
+                epochs.append((start, value))
+                last = value
+        return tuple(epochs)
 
 
 @dataclass(frozen=True)
@@ -275,6 +292,11 @@ class Scenario:
         for k in self.api_keys.values():
             out.setdefault(k.department_id, []).append(k)
         return {d: tuple(ks) for d, ks in out.items()}
+
+    @functools.cached_property
+    def discounted(self) -> bool:
+        """Whether some key's department gives a discount (or gave one)."""
+        return any(k.discounts for k in self.api_keys.values())
 
     @functools.cached_property
     def selections(self) -> dict[Any, Any]:

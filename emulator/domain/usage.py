@@ -7,7 +7,8 @@ Why it is shaped this way:
 - Integer arithmetic only: no floats or libm, so every machine computes the same bytes.
 - Amounts: a day's amount is floor(exact cost) in 0.0001 元; an hour gets floor(cumulative cost
   to the end of the hour) minus floor(cumulative cost before it). Hours therefore sum to the day
-  exactly, and each hour is within 0.0001 元 of its exact cost.
+  exactly, and each hour is within 0.0001 元 of its exact cost. A department's discount is a
+  multiplier of its keys' prices (`ApiKey.discounts`, from whole hours), so the same holds after it.
 - Every coarser figure (member, department, organisation, several departments) is a sum of
   key figures, done by the query, never generated separately, so all sums are exact.
 
@@ -28,6 +29,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 from functools import cache, lru_cache
 from itertools import accumulate
 from math import lcm
@@ -43,6 +45,7 @@ Figures = tuple[int, ...]
 DIURNAL = (3, 2, 1, 1, 1, 2, 4, 8, 14, 19, 21, 20, 15, 17, 21, 20, 18, 14, 11, 10, 9, 8, 6, 4)
 WEEKEND_PERMILLE = 450
 TREND_PERMILLE_PER_YEAR = 200  # usage grows 20% a year across the data window
+ONE = Fraction(1)
 LANE = 64  # bits a figure takes in a packed span
 BLOCK_DAYS = 64  # daily figures are generated and kept in blocks of this many days
 BURST_CHANCE = 5  # of 256: a day with a burst of 3-5× the usual calls
@@ -209,9 +212,9 @@ class UsageGenerator:
         whole = True if life is None else life.whole(start, start + DAY)
         if whole is False:
             return (0,) * (len(model.type.drawn) + 1)
-        if whole and not epoch_changes(model, start, start + DAY):
+        if whole and not epoch_changes(model, start, start + DAY) and not discount_changes(key, start, start + DAY):
             drawn = self._draw_day(model, key, day)
-            return drawn + (amount_of(model, drawn, start),)
+            return drawn + (amount_of(model, drawn, start, key),)
         return tuple(sum(column) for column in self._hour_columns(model, key, day))
 
     def _hours(self, model: Model, key: ApiKey, day: int) -> tuple[Figures, ...]:
@@ -240,10 +243,10 @@ class UsageGenerator:
         calls = allocate(drawn[0], [w * (64 + j % 128) for w, j in zip(DIURNAL, jitter)])
         columns = [calls] + [allocate(total, calls) for total in drawn[1:]]
         start = self.window_start + day * DAY
-        columns.append(hour_amounts(model, columns, start))
+        columns.append(hour_amounts(model, columns, start, key))
         life = both(key.life, model.life) if masked else None
         if life is not None and life.whole(start, start + DAY) is not True:
-            columns = mask_columns(model, columns, life, start)
+            columns = mask_columns(model, columns, life, start, key)
         return columns
 
 
@@ -304,10 +307,36 @@ def prices_at(model: Model, ts: int) -> Prices:
     return prices
 
 
-def price_weights(model: Model, ts: int | None = None) -> tuple[int, tuple[int, ...]]:
+def price_weights(model: Model, ts: int | None = None, key: ApiKey | None = None) -> tuple[int, tuple[int, ...]]:
     """Integer weights w and a scale s such that exact cost = Σ figure·w / s (minor units), at
-    the prices in force at `ts` (None: the model's first prices)."""
-    return _weights(model.type.drawn, model.prices if ts is None else prices_at(model, ts))
+    the prices in force at `ts` (None: the model's first prices), after the discount `key`'s
+    department gives at `ts` (a price multiplier, so a day's amount is still its hours' sum)."""
+    found = _weights(model.type.drawn, model.prices if ts is None else prices_at(model, ts))
+    if key is None or not key.discounts or ts is None:
+        return found
+    discount = discount_at(key, ts)
+    return found if discount == 1 else _discounted(found, discount)
+
+
+@cache
+def _discounted(weights: tuple[int, tuple[int, ...]], discount: Fraction) -> tuple[int, tuple[int, ...]]:
+    scale, each = weights
+    return scale * discount.denominator, tuple(w * discount.numerator for w in each)
+
+
+def discount_at(key: ApiKey, ts: int) -> Fraction:
+    """The discount the key's department gives in the hour starting at `ts` (1: none)."""
+    found = ONE
+    for start, value in key.discounts:
+        if start > ts:
+            break
+        found = value
+    return found
+
+
+def discount_changes(key: ApiKey, a: int, b: int) -> bool:
+    """Whether the key's discount changes within (a, b)."""
+    return any(a < start < b for start, _ in key.discounts)
 
 
 def epoch_changes(model: Model, a: int, b: int) -> bool:
@@ -315,9 +344,9 @@ def epoch_changes(model: Model, a: int, b: int) -> bool:
     return any(a < start < b for start, _ in model.epochs)
 
 
-def amount_of(model: Model, drawn: Sequence[int], ts: int | None = None) -> int:
+def amount_of(model: Model, drawn: Sequence[int], ts: int | None = None, key: ApiKey | None = None) -> int:
     """The amount in 0.0001 元 of usage figures (drawn order): the floor of their exact cost."""
-    scale, weights = price_weights(model, ts)
+    scale, weights = price_weights(model, ts, key)
     return sum(f * w for f, w in zip(drawn, weights)) // scale
 
 
@@ -326,18 +355,19 @@ def max_amount(model: Model, drawn: Sequence[int]) -> int:
     return max(amount_of(model, drawn, ts) for ts in (None, *(start for start, _ in model.epochs)))
 
 
-def hour_amounts(model: Model, columns: list[list[int]], start: int) -> list[int]:
+def hour_amounts(model: Model, columns: list[list[int]], start: int, key: ApiKey | None = None) -> list[int]:
     """Each hour's amount of drawn columns from `start`: the floor of the running cost minus the
-    floor before it, each hour at its own price, so the hours add up to the floor of the whole."""
+    floor before it, each hour at its own price (and `key`'s discount), so the hours add up to
+    the floor of the whole."""
     n = len(columns[0])
-    if not model.epochs:
+    if not model.epochs and (key is None or not key.discounts):
         scale, weights = price_weights(model)
         cost = [0] * n
         for column, weight in zip(columns, weights):
             if weight:
                 cost = [c + x * weight for c, x in zip(cost, column)]
     else:
-        hourly = [price_weights(model, start + h * HOUR) for h in range(n)]
+        hourly = [price_weights(model, start + h * HOUR, key) for h in range(n)]
         scale = lcm(*(sc for sc, _ in hourly))
         cost = [sum(column[h] * w[i] for i, column in enumerate(columns) if w[i]) * (scale // sc)
                 for h, (sc, w) in enumerate(hourly)]
@@ -345,7 +375,8 @@ def hour_amounts(model: Model, columns: list[list[int]], start: int) -> list[int
     return [d - p for d, p in zip(due, [0] + due[:-1])]
 
 
-def mask_columns(model: Model, columns: list[list[int]], life: Life, start: int) -> list[list[int]]:
+def mask_columns(model: Model, columns: list[list[int]], life: Life, start: int,
+                 key: ApiKey | None = None) -> list[list[int]]:
     """Hourly columns (drawn ones, the amount last) from `start` kept in the share of each hour
     the life covers, as the data clock's hour is (`emulator.domain.figures.share`)."""
     out = [list(column) for column in columns]
@@ -354,7 +385,7 @@ def mask_columns(model: Model, columns: list[list[int]], life: Life, start: int)
         if covered == HOUR:
             continue
         drawn = [column[h] * covered // HOUR for column in columns[:-1]]
-        amount = min(amount_of(model, drawn, start + h * HOUR), columns[-1][h]) if drawn[0] else 0
+        amount = min(amount_of(model, drawn, start + h * HOUR, key), columns[-1][h]) if drawn[0] else 0
         for c, value in enumerate([*([x if drawn[0] else 0 for x in drawn]), amount]):
             out[c][h] = value
     return out

@@ -11,7 +11,9 @@ The operations that change wallets are in `emulator.domain.ops_money`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +65,7 @@ class Wallet:
     enabled_at: int  # usage is debited from the first whole hour at or after it
     movements: tuple[Movement, ...] = ()
     subscriptions: tuple[Subscription, ...] = ()
+    quotas: tuple[tuple[int, int], ...] = ()  # a member's monthly quota: (set at, minor units; 0 none) of each change
     created_at: int | None = None  # None: the fixture's
     modified_at: int | None = None
 
@@ -74,9 +77,18 @@ class Wallet:
         return None
 
 
+@functools.cache
+def _months() -> tuple[int, ...]:
+    """00:00 Asia/Shanghai of every 1st from 1970 to 2199, for `month_starts` to bisect."""
+    return tuple(shanghai_midnight(dt.date(y, m, 1)) for y in range(1970, 2200) for m in range(1, 13))
+
+
 def month_starts(first: int, last: int) -> list[int]:
     """00:00 Asia/Shanghai of every 1st in (first, last]: when monthly pools expire and
-    subscriptions recharge."""
+    subscriptions recharge (every request's ledger asks, so the common years are a table)."""
+    table = _months()
+    if table[0] <= first and last < table[-1]:
+        return list(table[bisect.bisect_right(table, first): bisect.bisect_right(table, last)])
     out: list[int] = []
     day = dt.date.fromtimestamp(0) + dt.timedelta(days=(first + SHANGHAI_OFFSET) // DAY)
     month = dt.date(day.year, day.month, 1)
@@ -87,6 +99,24 @@ def month_starts(first: int, last: int) -> list[int]:
             return out
         if t > first:
             out.append(t)
+
+
+def refreshes(w: Wallet, now: int, until: int | None = None) -> list[tuple[int, int]]:
+    """(when, amount) of each refresh of a member's monthly quota up to `now` (and `until`, when
+    the member was deleted): at 00:00 Asia/Shanghai of every 1st after the quota was set, the
+    quota set last before it."""
+    if not w.quotas:
+        return []
+    out = []
+    for t in month_starts(w.quotas[0][0], now if until is None else min(now, until)):
+        quota = 0
+        for at, value in w.quotas:
+            if at >= t:
+                break
+            quota = value
+        if quota:
+            out.append((t, quota))
+    return out
 
 
 def order_id(seed: int, key: WalletKey, serial: int, at: int) -> str:

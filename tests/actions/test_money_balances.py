@@ -6,8 +6,6 @@ hour after a wallet is enabled, a member's keys to the department's wallet befor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get, invalid, ok
@@ -26,22 +24,12 @@ from money_helpers import (
     orders,
     summary,
 )
-from writes_helpers import D0, NOW_UTC, fresh, made, refuse, started, write
+from writes_helpers import D0, NOW_UTC, made, refuse, write
 
 from emulator.server import Emulator
 
 ADMIN_AK = "LTAIEMULATORADMIN0000001"
 ENABLE = {"enableBalance": True, "balanceType": "amount"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def test_a_wallet_starts_disabled(emu: Emulator) -> None:

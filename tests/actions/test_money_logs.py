@@ -6,9 +6,7 @@ maxResults/nextToken, skipTotal, pageSize vs size), the orders' export and the d
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
-import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get, invalid, ok
 from kit import WRITE_SAMPLES
@@ -19,28 +17,19 @@ from money_helpers import (
     check_debits,
     check_wallet,
     cost,
+    hour_ceil,
     logs,
     minor,
     orders,
     overview,
     utc_instant,
 )
-from writes_helpers import CHAT, D0, fresh, made, started, utc, write
+from writes_helpers import CHAT, D0, made, utc, write
 
 from emulator.server import Emulator
 
 WALLETS = ((2, None, "total_amount"), (2, 1001, "total_amount"), (3, None, "total_tokens"))
 NOON = D0 + 12 * HOUR
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def usage(rows: list[dict]) -> dict[int, int]:
@@ -264,7 +253,9 @@ def test_discount_logs_list_each_change(emu: Emulator) -> None:
     raw = ok(get(emu, "QueryClientDiscountLogs", 2))
     assert isinstance(raw["data"], list)
     got = [(x["discount"], x["effectiveTime"], x["expireTime"], x["clientId"]) for x in raw["data"]]
-    assert got == [(0.75, utc(second), "", 2), (0.8, utc(first), utc(second), 2)]
+    # in force from the first whole hour at or after each change
+    assert got == [(0.75, utc(hour_ceil(second)), "", 2), (0.8, utc(hour_ceil(first)), utc(hour_ceil(second)), 2)]
+    assert raw["data"][1]["gmtCreate"] == utc(first) and hour_ceil(first) > first
     assert raw["data"][1]["remark"] == "first"
     assert [x.to_map() for x in answer.data] == raw["data"]
     page = ok(get(emu, "QueryClientDiscountLogs", 2, maxResults=1))

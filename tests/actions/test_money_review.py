@@ -4,26 +4,13 @@ document's operation that cannot apply is one 400, a wallet enabled later is not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 from money_helpers import balance_of, logs, orders
-from writes_helpers import CHAT, fresh, made, refuse, started, write
+from writes_helpers import CHAT, made, refuse, write
 
 from emulator.server import Emulator
 
 API = "/api/v1/modelRouter/open/"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def test_an_idempotency_key_names_one_wallet(emu: Emulator) -> None:

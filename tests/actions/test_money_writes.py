@@ -6,30 +6,18 @@ than 0 with at most 4 decimals; refusals change nothing; who may write what."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get
 from kit import raw
 from money_helpers import balance_of, check_wallet, logs, member_pools, minor, orders, summary
-from writes_helpers import DENIED, NOW_ISO, NOW_UTC, fresh, made, refuse, started, write
+from writes_helpers import DENIED, NOW_ISO, NOW_UTC, made, refuse, write
 
 from emulator.server import Emulator
 
 ENABLE = {"enableBalance": True, "balanceType": "amount"}
 ADMIN_AK = "LTAIEMULATORADMIN0000001"
 SCOPED_AK = "LTAIEMULATORDEPTSCOPED01"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def test_every_money_action_through_the_sdk(emu: Emulator) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,22 +15,12 @@ import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import get, ok
 from kit import raw
-from writes_helpers import CHAT, D0, HOUR, NOW, NOW_UTC, fresh, made, refuse, started, utc, write
+from writes_helpers import CHAT, D0, HOUR, NOW, NOW_UTC, made, refuse, utc, write
 
 from emulator.server import Emulator
 
 PROVIDER = "sk-provider-TOPSECRET-0042"  # a provider's key: never stored, never echoed
 GROUP_ID = re.compile(r"mg_[0-9a-f]{12}")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def groups(emu: Emulator) -> dict[str, dict[str, Any]]:

@@ -6,28 +6,17 @@ QueryModelGroupClients), and the refusals that keep the directory as it was."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get, ok
-from writes_helpers import NOW, NOW_UTC, fresh, made, refuse, started, utc, write
+from writes_helpers import NOW, NOW_UTC, made, refuse, utc, write
 
 from emulator.server import Emulator
 
 AUTH = json.dumps({"model_ids": [7], "group_ids": ["mg_speech"]})
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def tree_ids(nodes: list[dict[str, Any]]) -> dict[int, list[int]]:

@@ -9,10 +9,8 @@ no usage before, a disabled or deleted one accrues nothing after. Prices are tes
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import get
 from writes_helpers import (
@@ -25,12 +23,10 @@ from writes_helpers import (
     beijing,
     breakdown,
     detail,
-    fresh,
     key_cells,
     made,
     refuse,
     rfc3339,
-    started,
     write,
 )
 
@@ -38,16 +34,6 @@ from emulator.server import Emulator
 
 ZERO = {"total_calls": 0, "input_tokens": 0, "output_tokens": 0, "total_tokens": 0, "total_amount": 0, "payable": 0}
 SET = {"total_calls": 100, "input_tokens": 12345, "output_tokens": 6789}  # an exact hour, for shares that floor
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def at(hour: int, minute: int = 0) -> int:

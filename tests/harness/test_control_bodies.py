@@ -154,10 +154,12 @@ def test_openapi_schemas_carry_the_new_fields(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
     assert "retryAfterMs" in schemas["FaultRuleSpec"]["properties"]
     forms = schemas["FormsPatch"]["properties"]
-    assert set(forms) == {"product_errors", "values_encoding", "empty_buckets", "client_list", "exhaustion"}
+    assert set(forms) == {"product_errors", "values_encoding", "empty_buckets", "client_list", "exhaustion",
+                          "discounted_amounts"}
     assert json.dumps(forms["product_errors"]).count("documented") >= 1
     assert "leaves" in json.dumps(forms["client_list"]) and "all" in json.dumps(forms["client_list"])
     assert "throttle" in json.dumps(forms["exhaustion"])
+    assert "payable" in json.dumps(forms["discounted_amounts"]) and "all" in json.dumps(forms["discounted_amounts"])
     assert set(schemas["ClockSpec"]["properties"]) >= {"now", "dataLagMinutes"}
     assert "seconds" in schemas["Advance"]["properties"]
     assert {"startTime", "endTime", "factor", "set"} <= set(schemas["UsageEventSpec"]["properties"])

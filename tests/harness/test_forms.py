@@ -121,12 +121,13 @@ def test_patching_anything_else_is_refused_and_changes_nothing(aicontent_emulato
 
 def test_set_forms_refuses_unknown_names_and_values(aicontent_emulator: Emulator) -> None:
     for kw in ({"seed": "3"}, {"product_errors": "xml"}, {"empty_buckets": "omit", "values_encoding": "x"},
-               {"client_list": "tree"}, {"client_list": "all", "empty_buckets": "none"}, {"exhaustion": "stop"}):
+               {"client_list": "tree"}, {"client_list": "all", "empty_buckets": "none"}, {"exhaustion": "stop"},
+               {"discounted_amounts": "none"}):
         with pytest.raises(ValueError):
             aicontent_emulator.set_forms(**kw)
     assert aicontent_emulator.forms.public() == {"product_errors": "both", "values_encoding": "single",
                                                  "empty_buckets": "zero", "client_list": "leaves",
-                                                 "exhaustion": "negative"}
+                                                 "exhaustion": "negative", "discounted_amounts": "payable"}
 
 
 # -- values_encoding ---------------------------------------------------------------------------

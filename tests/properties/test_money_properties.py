@@ -1,10 +1,11 @@
-"""Random sequences of what changes wallets (README "Money"): the data clock moving forward
-(March to early May 2026), usage events, enabling, recharges and deductions, transfers,
-subscriptions and their stops, repeated idempotency keys. After each step every enabled wallet
-keeps every identity: its rows chain to its balance, its orders are its non-usage rows with
-their pools' balances, its pools (monthly first) are ListDeptMembers' / GetDeptBalanceSummary's,
-its debits over the hours since the last step (and a random recent span) are exactly minus the
-overview's cost of its keys, and its orders are what the writes and the subscriptions made.
+"""Random sequences of what changes wallets (README "Money"), under either form of
+`exhaustion`: the data clock moving forward (March to early May 2026), usage events, enabling,
+recharges and deductions, transfers (a member's monthly quota among them), subscriptions and
+their stops, repeated idempotency keys. After each step every enabled wallet keeps every
+identity: its rows chain to its balance, its orders are its non-usage rows with their pools'
+balances, its pools (monthly first) are ListDeptMembers' / GetDeptBalanceSummary's, its debits
+over the hours since the last step (and a random recent span) are exactly minus the overview's
+cost of its keys, and its orders are what the writes, the subscriptions and the quotas made.
 Seeded (hypothesis is not installed): a failure names its sequence."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from writes_helpers import NOW, made, started, write
 from emulator.server import Emulator
 
 SEQUENCES, STEPS = 12, 8
+FORMS = ("negative", "throttle")
 END = MAY + 2 * 86400  # the clock stays before 2026-05-03
 ENABLE = {"enableBalance": True}
 UNITS = {(2, None): "amount", (2, 1001): "amount", (3, None): "tokens"}
@@ -44,6 +46,7 @@ class World:
     subs: list[dict[str, Any]] = field(default_factory=list)
     keys: list[tuple[str, tuple[Any, ...], dict[str, Any], dict[str, Any], int]] = field(default_factory=list)
     checked: int = NOW // HOUR * HOUR  # debits checked up to this hour
+    quotas: dict[tuple[int, int | None], list[tuple[int, int]]] = field(default_factory=dict)  # (set at, quota)
 
     def wallets(self, dep: int) -> dict[int, int]:
         return {m: hour_ceil(t) for (d, m), t in self.first.items() if d == dep and m is not None}
@@ -74,12 +77,19 @@ def expected_orders(w: World, key: tuple[int, int | None]) -> Counter[tuple[str,
         for t in (APRIL, MAY):
             if s["from"] < t <= end:
                 out[("periodic_recharge", s["pool"], s["amount"], t)] += 1
+    for member, quotas in w.quotas.items():  # each 1st, the quota set last before it
+        if key not in (member, (member[0], None)):
+            continue
+        for t in (APRIL, MAY):
+            quota = ([q for at, q in quotas if at < t] or [0])[-1]
+            if quota and t <= w.now:
+                out[("transfer_in" if key == member else "transfer_out", "monthly", quota, t)] += 1
     return out
 
 
 def step(emu: Emulator, w: World, rng: random.Random) -> str:
     c = emu.client("admin")
-    kind = rng.choice(["clock", "leap", "leap", "event", "transaction", "transaction", "transfer", "enable",
+    kind = rng.choice(["clock", "leap", "leap", "event", "transaction", "transaction", "transfer", "transfer", "enable",
                        "subscribe", "subscribe", "stop", "stop", "repeat"])
     enabled = sorted(w.first, key=str)
     if kind in ("clock", "leap"):  # a leap: to a 1st and over it
@@ -107,7 +117,11 @@ def step(emu: Emulator, w: World, rng: random.Random) -> str:
         if not pairs:
             return "transfer: none possible"
         key, value, pool = rng.choice(pairs), amount(rng), rng.choice(["permanent", "monthly"])
-        if rng.random() < 0.5:
+        if pool == "monthly" and rng.random() < 0.75:  # a monthly quota too (0: none from now on)
+            quota = rng.choice([0, amount(rng), amount(rng), amount(rng)])
+            made(c, "TransferToMember", *path(key), amount=value, balanceType=pool, monthlyQuota=quota)
+            w.quotas.setdefault(key, []).append((w.now, minor(quota) if quota else 0))
+        elif rng.random() < 0.5:
             made(c, "TransferToMember", *path(key), amount=value, balanceType=pool)
         else:
             made(c, "CreateMemberBalanceTransaction", *path(key), amount=value, balanceType=pool, type="transfer")
@@ -183,14 +197,21 @@ def test_every_identity_after_every_step(emu: Emulator, seed: int) -> None:
         w.made[key] = Counter({("recharge", "permanent", opening, MARCH): 1})
     w.now = NOW + rng.randint(0, 18 * 24) * HOUR + rng.randint(0, 3599)  # 3-10 to 3-28
     emu.clock.set(w.now)
+    emu.set_forms(exhaustion=FORMS[seed // 2 % 2])  # each form with a quota and without (seed % 2)
     done = []
+    if seed % 2:  # a member's monthly quota from the start, so that the leaps reach its refreshes
+        quota = amount(rng)
+        made(emu.client("admin"), "TransferToMember", 2, 1001, amount=1.0, balanceType="monthly", monthlyQuota=quota)
+        w.add((2, None), "transfer_out", "monthly", 10_000)
+        w.add((2, 1001), "transfer_in", "monthly", 10_000)
+        w.quotas[(2, 1001)] = [(w.now, minor(quota))]
     try:
         for _ in range(STEPS):
             done.append(step(emu, w, rng))
             check(emu, w, rng)
         emu.check()
     except AssertionError as exc:
-        raise AssertionError(f"seed {seed}, after {done}: {exc}") from exc
+        raise AssertionError(f"seed {seed} ({emu.forms.exhaustion}), after {done}: {exc}") from exc
     finally:
         emu.usage_events.clear()
         emu.reset()

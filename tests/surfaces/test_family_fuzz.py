@@ -46,7 +46,7 @@ def test_the_regex_selects_the_seven_new_paths(family_schema: Any) -> None:
 
 
 @schema.include(method="GET", path_regex=NEW_PATHS).parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_fuzz_the_family(case: Any, family_target: Emulator) -> None:
     case.call_and_validate(
         base_url=family_target.url,

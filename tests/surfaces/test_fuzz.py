@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from emulator.server import Emulator
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from helpers import API, DAY, MARCH_1, error_of, start_cli, without_request_id
 
-CLIENTS, PER_CLIENT = 200, 10
+CLIENTS, PER_CLIENT = 200, 5
 
 
 def rss_mb(pid: int) -> float:

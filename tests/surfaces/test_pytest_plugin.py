@@ -104,11 +104,12 @@ def test_all(aicontent_emulator, aicontent_form):
 
 def test_no_argument_runs_every_form_of_every_setting(pytester: pytest.Pytester) -> None:
     result = run(pytester, ALL_FORMS)
-    result.assert_outcomes(passed=11)
+    result.assert_outcomes(passed=13)
     out = result.stdout.str()
     for run_id in ("product_errors=both", "product_errors=documented", "product_errors=gateway",
                    "values_encoding=single", "values_encoding=double", "empty_buckets=zero", "empty_buckets=omit",
-                   "client_list=leaves", "client_list=all", "exhaustion=negative", "exhaustion=throttle"):
+                   "client_list=leaves", "client_list=all", "exhaustion=negative", "exhaustion=throttle",
+                   "discounted_amounts=payable", "discounted_amounts=all"):
         assert f"test_marked.py::test_all[{run_id}] PASSED" in out
 
 

@@ -51,12 +51,13 @@ def test_forms_is_a_mapping_with_attributes(aicontent_emulator: Emulator) -> Non
     forms = aicontent_emulator.forms
     assert isinstance(forms, Mapping)
     assert dict(forms) == {"product_errors": "both", "values_encoding": "single", "empty_buckets": "zero",
-                           "client_list": "leaves", "exhaustion": "negative"}
+                           "client_list": "leaves", "exhaustion": "negative", "discounted_amounts": "payable"}
     assert forms["empty_buckets"] == "zero" and forms.empty_buckets == "zero"
     assert forms.product_errors == forms["product_errors"] == "both"
     assert forms.client_list == forms["client_list"] == "leaves"
-    assert sorted(forms) == ["client_list", "empty_buckets", "exhaustion", "product_errors", "values_encoding"]
-    assert len(forms) == 5 and forms.exhaustion == "negative"
+    assert sorted(forms) == ["client_list", "discounted_amounts", "empty_buckets", "exhaustion", "product_errors",
+                             "values_encoding"]
+    assert len(forms) == 6 and forms.exhaustion == "negative" and forms.discounted_amounts == "payable"
     with pytest.raises(KeyError):
         forms["seed"]
     switched = aicontent_emulator.set_forms(empty_buckets="omit")
