@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from emulator.api import dto, reply
+from emulator.api import dto, reply, text
 from emulator.api.call import Call
 from emulator.api.directory import page_of
 from emulator.api.dto import figure
@@ -22,6 +22,7 @@ from emulator.domain.ledger import Entry, Ledger
 from emulator.domain.life import hour_ceil
 from emulator.domain.timeline import SHANGHAI_OFFSET
 from emulator.domain.wallet import POOLS, WalletKey, order_id
+from emulator.render import dumps
 
 BEIJING = dt.timezone(dt.timedelta(seconds=SHANGHAI_OFFSET))
 
@@ -72,13 +73,18 @@ def summary(call: Call) -> bytes:
     return reply.of(call.request_id, out)
 
 
-def _page(call: Call, items: list[Any], render: Callable[[Any], dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """This call's page of `items` (newest first), only its rows rendered, and the page size."""
+Render = Callable[[Any], "dict[str, Any] | str"]  # an item → its DTO, or the DTO's JSON text
+
+
+def _page(call: Call, items: list[Any], render: Render) -> tuple[list[str], int]:
+    """This call's page of `items` (newest first), only its rows rendered (as JSON text), and the
+    page size."""
     first, count = call.window(len(items))
-    return [render(x) for x in items[first: first + count]], call.paging.size or count
+    rows = [render(x) for x in items[first: first + count]]
+    return [x if isinstance(x, str) else dumps(x).decode() for x in rows], call.paging.size or count
 
 
-def _log_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int], dict[str, Any]]]:
+def _log_entries(call: Call, key: WalletKey) -> tuple[list[int], Render]:
     """The indices of the wallet's log rows (newest first, by changeType) and how to render one."""
     ledger = ledger_of(call, key)
     if ledger is None:
@@ -98,22 +104,25 @@ def row_id(seed: int, key: WalletKey, e: Entry) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def _log(e: Entry, row_id: int, key: WalletKey) -> dict[str, Any]:
-    return {"balanceAfter": figure(sum(e.after)), "balanceBefore": figure(sum(e.before)),
-            "changeAmount": figure(e.change), "changeType": e.kind, "clientId": key[0], "gmtCreate": iso_utc(e.at),
-            "id": row_id, "remark": e.remark or ("usage" if e.order is None else "")}
+def _log(e: Entry, row_id: int, key: WalletKey) -> str:
+    """A log row's JSON text, as `render.dumps` writes the DTO (a page of a year's rows is the
+    hot path of the balance reads)."""
+    return (f'{{"balanceAfter":{figure(sum(e.after))!r},"balanceBefore":{figure(sum(e.before))!r},'
+            f'"changeAmount":{figure(e.change)!r},"changeType":"{e.kind}","clientId":{key[0]},'
+            f'"gmtCreate":"{iso_utc(e.at)}","id":{row_id},'
+            f'"remark":{text.quoted(e.remark or ("usage" if e.order is None else ""))}}}')
 
 
-def _paged(call: Call, found: tuple[list[Any], Callable[[Any], dict[str, Any]]], size_name: str,
-           total: int | None = None) -> bytes:
+def _paged(call: Call, found: tuple[list[Any], Render], size_name: str, total: int | None = None) -> bytes:
     """A department's list (`data.pageSize`, and top-level maxResults/nextToken) or a member's
     (`data.size`, no top-level paging), as the SDK declares each [sdk]."""
     rows, render = found
     chosen, size = _page(call, rows, render)
-    data = {"list": chosen, "page": call.legacy_page, size_name: size, "total": len(rows) if total is None else total}
+    data = (f'{{"list":[{",".join(chosen)}],"page":{call.legacy_page},"{size_name}":{size},'
+            f'"total":{len(rows) if total is None else total}}}')
     if size_name == "size":
-        return reply.of(call.request_id, data)
-    return reply.of(call.request_id, data, max_results=size, next_token=call.next_token(len(rows)))
+        return reply.body(call.request_id, data, None, None)
+    return reply.body(call.request_id, data, size, call.next_token(len(rows)))
 
 
 def client_logs(call: Call) -> bytes:
@@ -126,7 +135,7 @@ def member_logs(call: Call) -> bytes:
     return _paged(call, _log_entries(call, wallet_of(call)), "size", 0 if call.args.get("skipTotal") else None)
 
 
-def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Callable[[int], dict[str, Any]]]:
+def order_entries(call: Call, key: WalletKey) -> tuple[list[int], Render]:
     """The indices of the wallet's orders (newest first; by balanceType, direction and
     orderType) and how to render one."""
     ledger = ledger_of(call, key)
