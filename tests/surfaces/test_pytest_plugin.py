@@ -250,6 +250,7 @@ def _kill(pid: int) -> None:
 def test_a_run_that_leaves_a_process_running_fails(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """tests/conftest.py fails the session when a process the run started is still running."""
     monkeypatch.delenv("AICONTENT_EMULATOR_TEST_RUN", raising=False)  # the inner run gets a mark of its own
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # and is no xdist worker, whose check is its controller's
     pytester.makeconftest((Path(__file__).parents[1] / "conftest.py").read_text())
     pytester.makepyfile(test_left=LEFT_RUNNING)
     try:
@@ -269,6 +270,7 @@ def test_a_run_that_leaves_a_process_running_fails(pytester: pytest.Pytester, mo
 def test_a_run_that_cleans_up_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """... and does not fail a run whose processes have all ended."""
     monkeypatch.delenv("AICONTENT_EMULATOR_TEST_RUN", raising=False)
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     pytester.makeconftest((Path(__file__).parents[1] / "conftest.py").read_text())
     pytester.makepyfile(test_clean=CLEANED_UP)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
