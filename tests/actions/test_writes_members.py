@@ -7,29 +7,18 @@ QueryModelGroupsByApiKey) and the refusals that keep the directory as it was."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from alibabacloud_aicontent20240611 import models
 from chargeback_helpers import body, get, ok
 from kit import assert_error, raw
-from writes_helpers import NOW_UTC, fresh, made, refuse, started, write
+from writes_helpers import NOW_UTC, made, refuse, write
 
 from emulator.server import Emulator
 
 AUTH = json.dumps({"model_ids": [7], "group_ids": ["mg_speech"]})
 NEW = {"loginName": "new-user", "name": "新用户", "phone": "13800000000"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def members(emu: Emulator, dep: int) -> dict[int, dict[str, Any]]:

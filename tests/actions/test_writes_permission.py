@@ -7,30 +7,19 @@ and nothing of another department (403); other-org-admin cannot name organisatio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 from chargeback_helpers import get, ok
 from kit import WRITE_SAMPLES, sdk_call, write_sample
-from writes_helpers import CHAT, D0, DENIED, HOUR, TIERS, amount, fresh, made, refuse, started, write
+from writes_helpers import CHAT, D0, DENIED, HOUR, TIERS, amount, made, refuse, write
 
 from emulator.server import Emulator
 
 WRITES = [*WRITE_SAMPLES, "DeleteClient", "DeleteUser", "DeleteModel"]
 NO_ORG = "B.Permission.OrgNoExistException"
 TEXTS = {DENIED: "鉴权失败或权限不足", NO_ORG: "组织不存在,请主账号开通权限后再试,或联系管理员"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def test_thirty_nine_writes() -> None:

@@ -7,12 +7,11 @@ in its own file; these are the body's, over every write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from kit import assert_error, raw
-from writes_helpers import directory, fresh, made, started
+from writes_helpers import directory, made
 
 from emulator.server import Emulator
 
@@ -61,16 +60,6 @@ BODIES: list[tuple[str, tuple[Any, ...], Any, str, str, str]] = [  # (action, pa
                                         ([1002, "1003"], ".1", "valid integer"))],
     *[(name, path, extra, "MissingParameter", field, "") for name, path, field, extra in IDS_LISTS],
 ]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    yield from started()
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Iterator[Emulator]:
-    yield from fresh(server)
 
 
 def label(case: tuple[Any, ...]) -> str:
