@@ -53,12 +53,12 @@ class Entry:
     remark: str = ""
     serial: int = 0  # the movement's serial (0: not a movement)
     operator: str = ""
-    subscription: int = 0  # a periodic recharge's subscription; a monthly quota's refresh: the member
+    source: int = 0  # what a system credit comes from: a periodic recharge's subscription, a quota's member
 
     @property
     def ident(self) -> tuple[int, int]:
         """What names the entry whatever else the ledger holds: its kind and its movement's
-        serial, or its hour (and subscription); log row ids and order ids derive from it."""
+        serial, or its hour (and source); log row ids and order ids derive from it."""
         if self.serial:
             return (2, self.serial)
         hour = self.at // HOUR
@@ -67,7 +67,7 @@ class Entry:
         if self.order == "monthly_expire":
             return (3, hour)
         # a periodic recharge: its subscription's; a monthly quota's refresh: its member's
-        return (4 if self.order == "periodic_recharge" else 5, self.subscription * 10**7 + hour)
+        return (4 if self.order == "periodic_recharge" else 5, self.source * 10**7 + hour)
 
     @property
     def kind(self) -> str:
@@ -174,7 +174,7 @@ def day_debits(agg: Aggregator, models: Once, keys: Once, unit: str, a: int, b: 
 
 def _scheduled(scenario: Scenario, w: Wallet, now: int) -> list[tuple[Any, ...]]:
     """Movements, month starts, subscription recharges and monthly quotas' refreshes up to now,
-    as sortable tuples (at, rank, order, pool, change, remark, serial, operator, subscription)."""
+    as sortable tuples (at, rank, order, pool, change, remark, serial, operator, source)."""
     out: list[tuple[Any, ...]] = [(m.at, 3, m.kind, m.pool, m.change, m.remark, m.serial, m.operator, 0)
                                   for m in w.movements if m.at <= now]
     for t in month_starts(w.enabled_at, now):
@@ -220,7 +220,7 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
     permanent = monthly = 0
     entries: list[Entry] = []
     stops: list[list[int]] = []  # [from, to) of each stop; the last one's to is NEVER while it lasts
-    for at, _, order, pool, change, remark, serial, operator, subscription in items:
+    for at, _, order, pool, change, remark, serial, operator, source in items:
         before = (permanent, monthly)
         if throttle and order is None and stops and stops[-1][0] <= at - HOUR < stops[-1][1]:
             continue  # a stopped hour: its keys accrued nothing
@@ -238,7 +238,7 @@ def build(ledgers: Ledgers, scenario: Scenario, w: Wallet, state: DataState,
         else:
             permanent += change
         entries.append(Entry(at, order, pool, change, before, (permanent, monthly), remark,
-                             serial if isinstance(serial, int) else 0, operator, subscription))  # (a float: none)
+                             serial if isinstance(serial, int) else 0, operator, source))  # (a float: none)
         if throttle:
             running = bool(stops) and stops[-1][1] == NEVER
             if not running and permanent + monthly <= 0:

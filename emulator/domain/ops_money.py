@@ -193,8 +193,6 @@ def transfer_to_member(d: Draft, a: Args, at: int) -> Done:
     if a.get("monthlyQuota") is not None:
         if pool != "monthly":
             raise Refused("monthlyQuota", "applies to monthly transfers only (balanceType monthly)")
-        if len(quotas) >= MAX_MOVEMENTS:
-            raise Refused("monthlyQuota", f"this wallet's quota changed {MAX_MOVEMENTS} times, the emulator's bound")
         quota = 0 if a["monthlyQuota"] == 0 else minor(a["monthlyQuota"], "monthlyQuota", member.unit)
         quotas = (*quotas, (at, quota))
     remark, operator = a.get("remark") or "", a.get("operator", "")

@@ -8,7 +8,9 @@ from *i* alone, so a page never needs the rows before it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 HOUR = 3600
 DAY = 86400
@@ -48,3 +50,16 @@ class Timeline:
 
     def bucket(self, index: int) -> int:
         return self.first + index * self.step
+
+
+T = TypeVar("T")
+
+
+def in_force(epochs: Sequence[tuple[int, T]], ts: int, first: T) -> T:
+    """What a sequence of (from, value) changes, oldest first, has in force at `ts` (`first`
+    before any)."""
+    found = first
+    for start, value in epochs:
+        if start <= ts:
+            found = value
+    return found

@@ -36,7 +36,7 @@ from math import lcm
 
 from emulator.domain.life import Life, Prices, both
 from emulator.domain.scenario import ApiKey, Model, Scenario, ScenarioError
-from emulator.domain.timeline import DAY, HOUR, shanghai_midnight
+from emulator.domain.timeline import DAY, HOUR, in_force, shanghai_midnight
 
 Figures = tuple[int, ...]
 
@@ -300,11 +300,7 @@ def _weights(drawn: tuple[str, ...], prices: Prices) -> tuple[int, tuple[int, ..
 
 def prices_at(model: Model, ts: int) -> Prices:
     """The model's prices in force for the hour starting at `ts`."""
-    prices = model.prices
-    for start, later in model.epochs:
-        if start <= ts:
-            prices = later
-    return prices
+    return in_force(model.epochs, ts, model.prices)
 
 
 def price_weights(model: Model, ts: int | None = None, key: ApiKey | None = None) -> tuple[int, tuple[int, ...]]:
@@ -326,12 +322,7 @@ def _discounted(weights: tuple[int, tuple[int, ...]], discount: Fraction) -> tup
 
 def discount_at(key: ApiKey, ts: int) -> Fraction:
     """The discount the key's department gives in the hour starting at `ts` (1: none)."""
-    found = ONE
-    for start, value in key.discounts:
-        if start > ts:
-            break
-        found = value
-    return found
+    return in_force(key.discounts, ts, ONE)
 
 
 def discount_changes(key: ApiKey, a: int, b: int) -> bool:

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from emulator.domain.clock import parse_instant
-from emulator.domain.timeline import DAY, SHANGHAI_OFFSET, shanghai_midnight
+from emulator.domain.timeline import DAY, SHANGHAI_OFFSET, in_force, shanghai_midnight
 from emulator.validation import FieldError
 
 POOLS = ("permanent", "monthly")
@@ -109,11 +109,7 @@ def refreshes(w: Wallet, now: int, until: int | None = None) -> list[tuple[int, 
         return []
     out = []
     for t in month_starts(w.quotas[0][0], now if until is None else min(now, until)):
-        quota = 0
-        for at, value in w.quotas:
-            if at >= t:
-                break
-            quota = value
+        quota = in_force(w.quotas, t - 1, 0)  # set before the 1st
         if quota:
             out.append((t, quota))
     return out
